@@ -1,0 +1,1 @@
+//! Linking mentions within an article to one canonical name.

@@ -1,0 +1,67 @@
+//! Stance toward configured targets, per unit (quote, sentence, paragraph), article, speaker, outlet.
+use crate::text::Span;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StanceLabel {
+    Favor,
+    Against,
+    Neutral,
+    NotRelevant,
+}
+
+impl StanceLabel {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            StanceLabel::Favor => "favor",
+            StanceLabel::Against => "against",
+            StanceLabel::Neutral => "neutral",
+            StanceLabel::NotRelevant => "not_relevant",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitKind {
+    Quote,
+    Sentence,
+    Paragraph,
+}
+
+/// Class probabilities (favor, against, neutral), summing to 1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Probs {
+    pub favor: f32,
+    pub against: f32,
+    pub neutral: f32,
+}
+
+/// Stance of one unit toward one target.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UnitStance {
+    pub unit: UnitKind,
+    /// quote id for quotes, sentence or paragraph index otherwise
+    pub unit_id: usize,
+    pub span: Span,
+    pub target: String,
+    pub stance: StanceLabel,
+    pub probs: Probs,
+    /// 0..1, how relevant the unit is to the target
+    pub relevance: f32,
+}
+
+/// Stance of a whole article toward one target.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArticleStance {
+    pub target: String,
+    pub stance: StanceLabel,
+    pub probs: Probs,
+    pub relevant_units: usize,
+}
+
+pub mod aggregate;
+pub mod config;
+pub mod data;
+pub mod report;
