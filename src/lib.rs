@@ -2,13 +2,18 @@
 //!
 //! Stages, each a module: `corpus` (read) → `text` (clean, segment) → `ner` → `quotes` → `stance`
 //! → `output`; `pipeline` runs them, `train` and `eval` build and measure the models.
+pub mod app;
+pub mod cli;
 pub mod corpus;
+pub mod encoder;
 pub mod error;
 pub mod eval;
 pub mod ner;
+pub mod output;
 pub mod pipeline;
 pub mod quotes;
 pub mod stance;
 pub mod text;
+pub mod train;
 
 pub use error::{Error, Result};

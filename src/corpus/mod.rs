@@ -2,7 +2,10 @@
 //!
 //! A reader yields `Result<Article, InputError>` per record: a bad record becomes an `errors.csv`
 //! row and the run goes on.
+pub mod html;
 pub mod readers;
+
+pub use readers::{content_id, read_inputs, Format, ReadOptions, DEFAULT_MAX_BYTES};
 
 use serde::Serialize;
 

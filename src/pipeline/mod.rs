@@ -1,4 +1,8 @@
 //! The pipeline: a list of named components run over batches of analysed articles.
+pub mod run;
+
+pub use run::{run, Pipeline, RunConfig, RunSummary};
+
 use crate::corpus::Article;
 use crate::ner::Entity;
 use crate::quotes::Quote;
@@ -20,9 +24,9 @@ pub struct Analysis {
     pub failures: Vec<(String, String)>,
 }
 
-/// A pipeline stage. Components see whole batches so that model calls can be batched; a problem
+/// A pipeline stage (`Send`, not `Sync`: libtorch tensors are not shareable). Components see whole batches so that model calls can be batched; a problem
 /// with one article goes to its `failures`, never fails the batch.
-pub trait Component: Send + Sync {
+pub trait Component: Send {
     fn name(&self) -> &'static str;
     fn process(&self, batch: &mut [Analysis]) -> Result<()>;
 }

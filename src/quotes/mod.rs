@@ -1,4 +1,5 @@
 //! Quoted statements (direct, mixed, indirect) and their speakers.
+pub mod lexicon;
 use crate::text::Span;
 use serde::Serialize;
 
@@ -42,4 +43,95 @@ pub struct Quote {
     pub sentence: usize,
 }
 
-pub mod lexicon;
+mod extract;
+mod layout;
+pub(crate) mod marks;
+mod resolve;
+mod speaker;
+
+use lexicon::Lexicon;
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// Settings of the quotes stage.
+#[derive(Clone, Debug)]
+pub struct QuotesConfig {
+    /// report reported speech ("X said that …") besides quotations
+    pub include_indirect: bool,
+    /// count cognition and finding verbs ("believes that", "the poll found that") as cues
+    pub include_beliefs: bool,
+    /// longest quotation kept, in chars: a pairing of stray marks that long is no quote
+    pub max_quote_chars: usize,
+    /// most paragraphs one quotation may run over
+    pub max_quote_paragraphs: usize,
+    /// quoted text of at most this many words with no attribution is a scare quote, not a statement
+    pub scare_quote_words: usize,
+    /// a quotation that opens a paragraph, with no attribution, keeps the speaker of the previous
+    /// paragraph's last statement (the usual way a long quotation goes on)
+    pub inherit_across_paragraphs: bool,
+    /// a cue lexicon to use instead of the built-in `data/cues.txt`
+    pub cue_file: Option<PathBuf>,
+}
+
+impl Default for QuotesConfig {
+    fn default() -> Self {
+        QuotesConfig {
+            include_indirect: true,
+            include_beliefs: true,
+            max_quote_chars: 6000,
+            max_quote_paragraphs: 12,
+            scare_quote_words: 2,
+            inherit_across_paragraphs: true,
+            cue_file: None,
+        }
+    }
+}
+
+/// Finds the quotes of an article and their speakers. Rule-based: no model, deterministic, and
+/// total (any input gives a result, never a panic).
+#[derive(Clone, Debug)]
+pub struct QuoteExtractor {
+    config: QuotesConfig,
+    lexicon: Lexicon,
+}
+
+impl QuoteExtractor {
+    pub fn new(config: QuotesConfig) -> crate::Result<Self> {
+        let lexicon = match &config.cue_file {
+            Some(path) => Lexicon::load(path)?,
+            None => Lexicon::builtin()
+                .map_err(|msg| crate::Error::Other(format!("built-in cue lexicon: {msg}")))?
+                .clone(),
+        };
+        Ok(QuoteExtractor { config, lexicon })
+    }
+
+    pub fn config(&self) -> &QuotesConfig {
+        &self.config
+    }
+
+    /// The quotes of one article, in text order. `entities` are the NER stage's mentions (may be
+    /// empty: speakers are then found as name or noun phrases, and a name's canonical form is its
+    /// fullest form in the article, without a label).
+    pub fn extract(
+        &self,
+        text: &str,
+        doc: &crate::text::Doc,
+        entities: &[crate::ner::Entity],
+    ) -> Vec<Quote> {
+        extract::extract(&self.config, &self.lexicon, text, doc, entities)
+    }
+}
+
+impl crate::pipeline::Component for QuoteExtractor {
+    fn name(&self) -> &'static str {
+        "quotes"
+    }
+
+    fn process(&self, batch: &mut [crate::pipeline::Analysis]) -> crate::Result<()> {
+        batch
+            .par_iter_mut()
+            .for_each(|a| a.quotes = self.extract(&a.article.text, &a.doc, &a.entities));
+        Ok(())
+    }
+}

@@ -64,4 +64,5 @@ pub struct ArticleStance {
 pub mod aggregate;
 pub mod config;
 pub mod data;
+pub mod model;
 pub mod report;

@@ -1,0 +1,76 @@
+//! CoNLL column files: CoNLL-2003 (`token POS chunk tag`, IOB1 or IOB2) and WNUT-17 (`token\ttag`).
+use super::decode::iob1_to_iob2;
+use crate::{Error, Result};
+use std::path::Path;
+
+/// One annotated sentence; tags are IOB2 over PER/ORG/LOC/MISC (other types become `O`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConllSentence {
+    pub words: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+/// Maps a file's entity type to newsmine's: CoNLL types as they are, WNUT-17's person/location/
+/// corporation/group to PER/LOC/ORG; types with no counterpart (creative-work, product) to none.
+fn map_type(t: &str) -> Option<&'static str> {
+    match t {
+        "PER" | "person" => Some("PER"),
+        "LOC" | "location" => Some("LOC"),
+        "ORG" | "corporation" | "group" => Some("ORG"),
+        "MISC" => Some("MISC"),
+        _ => None,
+    }
+}
+
+pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
+    let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = String::from_utf8_lossy(&raw);
+    let mut out = Vec::new();
+    let mut words = Vec::new();
+    let mut tags = Vec::new();
+    let mut flush = |words: &mut Vec<String>, tags: &mut Vec<String>| {
+        if !words.is_empty() {
+            out.push(ConllSentence { words: std::mem::take(words), tags: std::mem::take(tags) });
+        }
+    };
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with("-DOCSTART-") {
+            flush(&mut words, &mut tags);
+            continue;
+        }
+        let cols: Vec<&str> = line.split(['\t', ' ']).filter(|c| !c.is_empty()).collect();
+        if cols.len() < 2 {
+            return Err(Error::Data { path: path.to_path_buf(), msg: format!("line {}: expected `token … tag`", n + 1) });
+        }
+        let tag = cols[cols.len() - 1];
+        let tag = match tag.split_once('-') {
+            Some((p, t)) if p == "B" || p == "I" => match map_type(t) {
+                Some(t) => format!("{p}-{t}"),
+                None => "O".to_string(),
+            },
+            _ => "O".to_string(),
+        };
+        words.push(cols[0].to_string());
+        tags.push(tag);
+    }
+    flush(&mut words, &mut tags);
+    // IOB1 → IOB2 is a no-op on IOB2 input, so it is always safe.
+    Ok(out.into_iter().map(|s| ConllSentence { tags: iob1_to_iob2(&s.tags), words: s.words }).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_conll_and_wnut() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.conll");
+        std::fs::write(&p, "-DOCSTART- -X- -X- O\n\nEU NNP I-NP I-ORG\nrejects VBZ I-VP O\n\nPeter\tB-person\nsaw\tO\niPhone\tB-product\n").unwrap();
+        let s = read_conll(&p).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].tags, ["B-ORG", "O"]);
+        assert_eq!(s[1].tags, ["B-PER", "O", "O"]);
+    }
+}

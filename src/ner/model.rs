@@ -1,0 +1,298 @@
+//! The NER network (base encoder + word shapes + linear head) and batched, windowed prediction.
+use super::decode::{viterbi, LABELS};
+use crate::encoder::{self, shape, Backbone};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use tch::{nn, nn::Module, Device, Kind, Tensor};
+use tokenizers::Tokenizer;
+
+/// `config.json` of a trained NER model folder.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NerModelFile {
+    pub task: String,
+    pub labels: Vec<String>,
+    pub n_shapes: i64,
+    /// the base encoder's BERT config (architecture of the body)
+    pub bert: serde_json::Value,
+    pub max_tokens: usize,
+}
+
+/// Settings of the NER stage.
+#[derive(Clone, Debug)]
+pub struct NerConfig {
+    /// folder with `model.safetensors` and `config.json` (default: the shipped `models/ner`)
+    pub model_dir: PathBuf,
+    /// base encoder folder (default: installed by set-up)
+    pub base_dir: Option<PathBuf>,
+    /// sentences (windows) per forward pass
+    pub batch_size: usize,
+    /// longest window in word pieces, special tokens included; longer sentences are windowed
+    pub max_tokens: usize,
+    pub device: Device,
+}
+
+impl Default for NerConfig {
+    fn default() -> Self {
+        NerConfig {
+            model_dir: default_model_dir("ner"),
+            base_dir: None,
+            batch_size: 32,
+            max_tokens: 256,
+            device: encoder::device(),
+        }
+    }
+}
+
+/// `models/NAME` in the current folder, else in the source tree the binary was built from.
+pub fn default_model_dir(name: &str) -> PathBuf {
+    let local = Path::new("models").join(name);
+    if local.join("config.json").is_file() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join(name)
+}
+
+/// The network: encoder body with shape embeddings, dropout, and a linear layer over the first
+/// word piece of each word.
+pub struct NerNet {
+    pub backbone: Backbone,
+    head: nn::Linear,
+    dropout: f64,
+}
+
+impl NerNet {
+    pub fn new(root: &nn::Path, bert: &rust_bert::bert::BertConfig, n_labels: i64) -> Self {
+        let backbone = Backbone::new(root, bert, shape::COUNT);
+        let head = nn::linear(root / "ner_head", bert.hidden_size, n_labels, Default::default());
+        NerNet { backbone, head, dropout: 0.1 }
+    }
+
+    /// Label logits of each word: `[n_words_in_batch, n_labels]`, rows in `batch.word_index` order.
+    pub fn forward(&self, batch: &Batch, train: bool) -> Result<Tensor> {
+        let hidden = self.backbone.forward(&batch.ids, &batch.mask, None, Some(&batch.shapes), train)?;
+        let flat = hidden.view([-1, self.backbone.hidden]);
+        let words = flat.index_select(0, &batch.word_index).dropout(self.dropout, train);
+        Ok(self.head.forward(&words))
+    }
+}
+
+/// One sentence (or window of one) as word pieces.
+#[derive(Clone, Debug, Default)]
+pub struct Encoded {
+    pub ids: Vec<i64>,
+    pub shapes: Vec<i64>,
+    /// position (in `ids`) of the first word piece of each word
+    pub word_starts: Vec<usize>,
+}
+
+/// Word pieces of `words` (no special tokens); a word that yields no piece becomes `[UNK]`.
+pub fn encode_words(tok: &Tokenizer, words: &[&str]) -> Result<Encoded> {
+    let enc = tok.encode(words.to_vec(), false)?;
+    let unk = tok.token_to_id("[UNK]").unwrap_or(100) as i64;
+    let mut out = Encoded::default();
+    let mut next = 0usize; // next word index expected
+    for (i, wid) in enc.get_word_ids().iter().enumerate() {
+        let Some(w) = wid.map(|w| w as usize) else { continue };
+        while next < w {
+            // words without any piece (zero-width, control chars)
+            out.word_starts.push(out.ids.len());
+            out.ids.push(unk);
+            out.shapes.push(shape::OTHER);
+            next += 1;
+        }
+        if w == next {
+            out.word_starts.push(out.ids.len());
+            next += 1;
+        }
+        out.ids.push(enc.get_ids()[i] as i64);
+        out.shapes.push(shape::of(words[w], w == 0));
+    }
+    while next < words.len() {
+        out.word_starts.push(out.ids.len());
+        out.ids.push(unk);
+        out.shapes.push(shape::OTHER);
+        next += 1;
+    }
+    Ok(out)
+}
+
+/// A padded batch of windows.
+pub struct Batch {
+    pub ids: Tensor,
+    pub mask: Tensor,
+    pub shapes: Tensor,
+    /// flat index (row × seq_len + col) of each word's first piece
+    pub word_index: Tensor,
+}
+
+/// Pads windows (each already `[CLS] … [SEP]`) into one batch.
+pub fn make_batch(items: &[&Encoded], device: Device) -> Batch {
+    let t = items.iter().map(|e| e.ids.len()).max().unwrap_or(1);
+    let b = items.len();
+    let mut ids = vec![0i64; b * t];
+    let mut mask = vec![0i64; b * t];
+    let mut shapes = vec![shape::PAD; b * t];
+    let mut word_index = Vec::new();
+    for (r, e) in items.iter().enumerate() {
+        ids[r * t..r * t + e.ids.len()].copy_from_slice(&e.ids);
+        shapes[r * t..r * t + e.shapes.len()].copy_from_slice(&e.shapes);
+        mask[r * t..r * t + e.ids.len()].iter_mut().for_each(|m| *m = 1);
+        word_index.extend(e.word_starts.iter().map(|&s| (r * t + s) as i64));
+    }
+    let shape2 = [b as i64, t as i64];
+    Batch {
+        ids: Tensor::from_slice(&ids).view(shape2).to_device(device),
+        mask: Tensor::from_slice(&mask).view(shape2).to_device(device),
+        shapes: Tensor::from_slice(&shapes).view(shape2).to_device(device),
+        word_index: Tensor::from_slice(&word_index).to_device(device),
+    }
+}
+
+/// A window of a sentence: words `[word_lo, word_hi)`, already with special tokens.
+struct Window {
+    sentence: usize,
+    word_lo: usize,
+    enc: Encoded,
+}
+
+/// Splits an encoded sentence into windows of at most `max_tokens` pieces (special tokens
+/// included) that overlap by half, so every word is labelled with context on both sides.
+fn windows(sentence: usize, enc: &Encoded, max_tokens: usize, cls: i64, sep: i64) -> Vec<Window> {
+    let room = max_tokens.saturating_sub(2).max(8);
+    let n_words = enc.word_starts.len();
+    let piece_end = |w: usize| if w + 1 < n_words { enc.word_starts[w + 1] } else { enc.ids.len() };
+    let mut out = Vec::new();
+    let mut lo = 0usize;
+    while lo < n_words {
+        let start_piece = enc.word_starts[lo];
+        let mut hi = lo;
+        while hi < n_words && piece_end(hi) - start_piece <= room {
+            hi += 1;
+        }
+        let hi = hi.max(lo + 1); // a single word longer than the room is cut to the room
+        let end_piece = piece_end(hi - 1).min(start_piece + room);
+        let mut ids = vec![cls];
+        ids.extend_from_slice(&enc.ids[start_piece..end_piece]);
+        ids.push(sep);
+        let mut shapes = vec![shape::PAD];
+        shapes.extend_from_slice(&enc.shapes[start_piece..end_piece]);
+        shapes.push(shape::PAD);
+        let word_starts = (lo..hi).map(|w| (enc.word_starts[w] - start_piece + 1).min(ids.len() - 2)).collect();
+        out.push(Window { sentence, word_lo: lo, enc: Encoded { ids, shapes, word_starts } });
+        if hi >= n_words {
+            break;
+        }
+        // next window starts half-way through this one
+        lo = (lo + (hi - lo) / 2).max(lo + 1);
+    }
+    out
+}
+
+/// A word's predicted label (index into `LABELS`) and its probability.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WordTag {
+    pub label: usize,
+    pub prob: f32,
+}
+
+/// A loaded NER model.
+pub struct NerModel {
+    // Kept alive: the network's tensors live in it.
+    _vs: nn::VarStore,
+    net: NerNet,
+    tokenizer: Tokenizer,
+    config: NerConfig,
+    pub files: Vec<PathBuf>,
+}
+
+impl NerModel {
+    pub fn new(config: NerConfig) -> Result<Self> {
+        let model_file = config.model_dir.join("model.safetensors");
+        let cfg_path = config.model_dir.join("config.json");
+        if !model_file.is_file() || !cfg_path.is_file() {
+            return Err(Error::Setup(format!(
+                "NER model not found in {} (expected model.safetensors and config.json; pass --ner-model DIR or --skip ner)",
+                config.model_dir.display()
+            )));
+        }
+        let raw = std::fs::read_to_string(&cfg_path).map_err(|e| Error::io(&cfg_path, e))?;
+        let file: NerModelFile = serde_json::from_str(&raw).map_err(|e| Error::Model { path: cfg_path.clone(), msg: e.to_string() })?;
+        if file.labels != LABELS {
+            return Err(Error::Model { path: cfg_path, msg: format!("labels {:?} differ from {:?}", file.labels, LABELS) });
+        }
+        let bert: rust_bert::bert::BertConfig =
+            serde_json::from_value(file.bert.clone()).map_err(|e| Error::Model { path: cfg_path.clone(), msg: e.to_string() })?;
+        let base_dir = encoder::base_model_dir(config.base_dir.as_deref())?;
+        let tokenizer = encoder::load_tokenizer(&base_dir)?;
+        let mut vs = nn::VarStore::new(config.device);
+        let mut net = NerNet::new(&vs.root(), &bert, LABELS.len() as i64);
+        net.backbone.load_base(&mut vs, &base_dir)?;
+        encoder::load_weights(&mut vs, &model_file)?;
+        vs.freeze();
+        let files = vec![model_file, cfg_path, base_dir.join("model.safetensors")];
+        Ok(NerModel { _vs: vs, net, tokenizer, config, files })
+    }
+
+    pub fn from_parts(vs: nn::VarStore, net: NerNet, tokenizer: Tokenizer, config: NerConfig) -> Self {
+        NerModel { _vs: vs, net, tokenizer, config, files: Vec::new() }
+    }
+
+    /// Labels for each word of each sentence (BIO-valid, Viterbi-decoded).
+    pub fn predict<S: AsRef<str>>(&self, sentences: &[Vec<S>]) -> Result<Vec<Vec<WordTag>>> {
+        predict_words(&self.net, &self.tokenizer, &self.config, sentences)
+    }
+}
+
+/// Labels for each word of each sentence (BIO-valid, Viterbi-decoded), with `net` in eval mode.
+pub fn predict_words<S: AsRef<str>>(net: &NerNet, tokenizer: &Tokenizer, config: &NerConfig, sentences: &[Vec<S>]) -> Result<Vec<Vec<WordTag>>> {
+    let cls = tokenizer.token_to_id("[CLS]").unwrap_or(101) as i64;
+    let sep = tokenizer.token_to_id("[SEP]").unwrap_or(102) as i64;
+    let mut wins = Vec::new();
+    for (i, words) in sentences.iter().enumerate() {
+        if words.is_empty() {
+            continue;
+        }
+        let words: Vec<&str> = words.iter().map(|w| w.as_ref()).collect();
+        let enc = encode_words(&tokenizer, &words)?;
+        wins.extend(windows(i, &enc, config.max_tokens, cls, sep));
+    }
+    // Length-bucketed batches: sort by length so padding is minimal.
+    let mut order: Vec<usize> = (0..wins.len()).collect();
+    order.sort_by_key(|&w| wins[w].enc.ids.len());
+    let mut scores: Vec<Option<Tensor>> = (0..wins.len()).map(|_| None).collect();
+    for chunk in order.chunks(config.batch_size.max(1)) {
+        let items: Vec<&Encoded> = chunk.iter().map(|&w| &wins[w].enc).collect();
+        let batch = make_batch(&items, config.device);
+        let logp = tch::no_grad(|| net.forward(&batch, false))?.log_softmax(-1, Kind::Float).to_device(Device::Cpu);
+        let mut row = 0i64;
+        for &w in chunk {
+            let n = wins[w].enc.word_starts.len() as i64;
+            scores[w] = Some(logp.narrow(0, row, n));
+            row += n;
+        }
+    }
+    // Each word takes the window where it sits farthest from an edge.
+    let mut emissions: Vec<Vec<Vec<f32>>> = sentences.iter().map(|s| vec![Vec::new(); s.len()]).collect();
+    let mut best_margin: Vec<Vec<i64>> = sentences.iter().map(|s| vec![-1; s.len()]).collect();
+    for (w, win) in wins.iter().enumerate() {
+        let Some(t) = &scores[w] else { continue };
+        let rows: Vec<Vec<f32>> = Vec::<Vec<f32>>::try_from(t).map_err(|e| Error::Other(e.to_string()))?;
+        let n = rows.len() as i64;
+        for (k, row) in rows.into_iter().enumerate() {
+            let margin = (k as i64).min(n - 1 - k as i64);
+            let word = win.word_lo + k;
+            if margin > best_margin[win.sentence][word] {
+                best_margin[win.sentence][word] = margin;
+                emissions[win.sentence][word] = row;
+            }
+        }
+    }
+    Ok(emissions
+        .iter()
+        .map(|em| {
+            let path = viterbi(em);
+            path.iter().zip(em).map(|(&l, e)| WordTag { label: l, prob: e[l].exp() }).collect()
+        })
+        .collect())
+}

@@ -1,0 +1,472 @@
+//! Linking a speaker phrase to the entity it refers to.
+//!
+//! - names: the NER entity under the phrase's head, else an entity whose name ends in the same
+//!   word ("Pashinian" → "Nikol Pashinian"), else (NER off or missed it) the fullest form of the
+//!   name in the article, without a label;
+//! - nominals: "a spokesman for the ministry" / "Trump's lawyer" → the one spoken for; "the
+//!   ministry" → the nearest entity whose name has the head noun; "the doctor" → the name it was an
+//!   apposition of ("Hugh Hill, a doctor"); "the statement" → whoever spoke last nearby (its
+//!   issuer); unnamed people ("a source", "officials") stay unresolved;
+//! - pronouns: the most recent earlier speaker of a fitting sort (person for he / she, group for
+//!   it / they) within two paragraphs, else the most recent fitting entity mention.
+//!
+//! Nothing is guessed beyond that: an unresolved speaker keeps its phrase, no canonical name,
+//! and a reason.
+use super::layout::{Layout, Tok};
+use super::lexicon::class;
+use super::speaker::{namey, sentence_initial, Np, NpKind};
+use crate::ner::{Entity, EntityLabel};
+
+/// What a speaker refers to.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Resolved {
+    pub canonical: Option<String>,
+    pub label: Option<String>,
+    /// why `canonical` is `None`
+    pub reason: Option<String>,
+}
+
+impl Resolved {
+    fn unresolved(reason: &str) -> Resolved {
+        Resolved {
+            canonical: None,
+            label: None,
+            reason: Some(reason.to_string()),
+        }
+    }
+    fn entity(e: &Entity) -> Resolved {
+        Resolved {
+            canonical: Some(entity_name(e).to_string()),
+            label: Some(e.label.as_str().to_string()),
+            reason: None,
+        }
+    }
+}
+
+fn entity_name(e: &Entity) -> &str {
+    if e.canonical.is_empty() {
+        &e.text
+    } else {
+        &e.canonical
+    }
+}
+
+/// The sort of referent, for pronoun agreement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sort {
+    Person,
+    /// organisations, places, documents
+    Group,
+    /// plural people ("officials")
+    People,
+}
+
+struct Seen {
+    pos: usize,
+    para: usize,
+    sort: Sort,
+    resolved: Resolved,
+    /// the words of the phrase and its canonical name, lower case
+    words: Vec<String>,
+}
+
+pub struct Resolver<'a> {
+    layout: &'a Layout,
+    entities: Vec<&'a Entity>,
+    seen: Vec<Seen>,
+    /// ("doctor", the name it described), in text order
+    aliases: Vec<(String, Np)>,
+    /// runs of name words in the article, for the fullest form of a name when NER is off
+    names: Vec<(usize, usize)>,
+}
+
+/// How far back (in paragraphs) a pronoun or "the statement" looks for its referent.
+const PRONOUN_REACH: usize = 2;
+const DOCUMENT_REACH: usize = 3;
+
+impl<'a> Resolver<'a> {
+    pub fn new(layout: &'a Layout, entities: &'a [Entity]) -> Resolver<'a> {
+        let mut entities: Vec<&Entity> = entities.iter().collect();
+        entities.sort_by_key(|e| (e.span.start, e.span.end));
+        let toks = &layout.toks;
+        let names = name_runs(toks);
+        let mut aliases = Vec::new();
+        for &(first, last) in &names {
+            let np = Np {
+                kind: NpKind::Name,
+                ..super::speaker::ending_at(toks, last, first).unwrap_or_else(|| np_of(first, last))
+            };
+            // "spokeswoman Melezia Figueroa"
+            if first > 0
+                && toks[first - 1].is(class::PERSON)
+                && !toks[first - 1].cap
+                && toks[first - 1].is_word()
+            {
+                aliases.push((toks[first - 1].lower.clone(), np.clone()));
+            }
+            // "Hugh Hill, a doctor, ..."
+            if toks.get(last + 1).is_some_and(|t| t.is_punct(",")) {
+                let seg = toks[last + 2..]
+                    .iter()
+                    .take(8)
+                    .take_while(|t| t.is_word() && t.para == toks[last].para);
+                if let Some(noun) = seg.filter(|t| t.is(class::PERSON)).last() {
+                    aliases.push((noun.lower.clone(), np.clone()));
+                }
+            }
+        }
+        Resolver {
+            layout,
+            entities,
+            seen: Vec::new(),
+            aliases,
+            names,
+        }
+    }
+
+    /// Resolves a speaker phrase and remembers it for later pronouns.
+    pub fn resolve(&mut self, np: &Np) -> Resolved {
+        let r = self.lookup(np, 0);
+        if r.canonical.is_some() {
+            let toks = &self.layout.toks;
+            let t = &toks[np.first];
+            let mut words: Vec<String> = (np.first..=np.last)
+                .map(|k| strip_possessive(&toks[k].lower))
+                .collect();
+            words.extend(r.canonical.iter().flat_map(|c| {
+                c.split_whitespace()
+                    .map(|w| strip_possessive(&w.to_lowercase()))
+            }));
+            let sort = self.sort_of(np, &r);
+            self.seen.push(Seen {
+                pos: t.span.start,
+                para: t.para,
+                sort,
+                resolved: r.clone(),
+                words,
+            });
+        }
+        r
+    }
+
+    fn lookup(&self, np: &Np, depth: usize) -> Resolved {
+        if depth > 3 {
+            return Resolved::unresolved("speaker refers in a circle");
+        }
+        match np.kind {
+            NpKind::Relative => match &np.antecedent {
+                Some(a) => self.lookup(a, depth + 1),
+                None => Resolved::unresolved("relative pronoun without an antecedent"),
+            },
+            NpKind::Pronoun(f) => self.pronoun(np, f),
+            NpKind::Name => self.name(np),
+            NpKind::Nominal(f) => self.nominal(np, f, depth),
+        }
+    }
+
+    fn sort_of(&self, np: &Np, r: &Resolved) -> Sort {
+        let toks = &self.layout.toks;
+        match (r.label.as_deref(), np.kind) {
+            (Some("PER"), _) => Sort::Person,
+            (Some(_), _) => Sort::Group,
+            (None, NpKind::Nominal(f)) if f & class::PERSON != 0 => {
+                if toks[np.head].lower.ends_with('s') {
+                    Sort::People
+                } else {
+                    Sort::Person
+                }
+            }
+            (None, NpKind::Nominal(_)) => Sort::Group,
+            (None, NpKind::Pronoun(f)) if f & (class::PRON_M | class::PRON_F) != 0 => Sort::Person,
+            (None, NpKind::Pronoun(f)) if f & class::PRON_P != 0 => Sort::People,
+            (None, NpKind::Pronoun(_)) => Sort::Group,
+            (None, _) => {
+                // a name without NER: a group when it has an organisation or document word
+                // ("Russian Foreign Ministry", "the Post") or is an acronym
+                let group = (np.first..=np.last)
+                    .any(|k| toks[k].is(class::NOM_ORG | class::NOM_DOC) || toks[k].upper);
+                if group {
+                    Sort::Group
+                } else {
+                    Sort::Person
+                }
+            }
+        }
+    }
+
+    fn name(&self, np: &Np) -> Resolved {
+        let toks = &self.layout.toks;
+        // the phrase without its owner: "Foreign Ministry" in "Russia’s Foreign Ministry"
+        let first = match np.possessor {
+            Some((_, p)) if p < np.last => p + 1,
+            _ => np.first,
+        };
+        let core = crate::text::Span::new(toks[first].span.start, toks[np.last].span.end);
+        let head = toks[np.head].span;
+        let over: Vec<&&Entity> = self
+            .entities
+            .iter()
+            .filter(|e| e.span.overlaps(&core))
+            .collect();
+        if let Some(e) = over.iter().find(|e| e.span.overlaps(&head)).or(over.last()) {
+            return Resolved::entity(e);
+        }
+        // an entity with the same last name elsewhere in the article
+        let last = strip_possessive(&toks[np.last].lower);
+        let same = |e: &Entity| {
+            matches!(e.label, EntityLabel::PER | EntityLabel::ORG)
+                && entity_name(e)
+                    .split_whitespace()
+                    .last()
+                    .is_some_and(|w| strip_possessive(&w.to_lowercase()) == last)
+        };
+        let pos = toks[np.first].span.start;
+        let earlier = self
+            .entities
+            .iter()
+            .rev()
+            .find(|e| e.span.end <= pos && same(e));
+        if let Some(e) = earlier.or_else(|| self.entities.iter().find(|e| same(e))) {
+            return Resolved::entity(e);
+        }
+        Resolved {
+            canonical: Some(self.fullest_name(first, np.last)),
+            label: None,
+            reason: None,
+        }
+    }
+
+    /// The name as written, titles and the possessive ending dropped, in its fullest form in the
+    /// article ("Pashinian" → "Nikol Pashinian").
+    fn fullest_name(&self, first: usize, last: usize) -> String {
+        let toks = &self.layout.toks;
+        // a person's name without the titles before it ("Armenian Prime Minister Nikol Pashinian",
+        // "Sen. Elizabeth Warren"); initials stay ("Robert E. Lee")
+        let trimmed = |first: usize, last: usize| {
+            let person = !(first..=last).any(|k| toks[k].is(class::NOM_ORG | class::NOM_DOC));
+            let title = |k: usize| {
+                toks[k].is(class::NOMINAL)
+                    || (toks[k].lower.ends_with('.') && toks[k].lower.chars().count() > 2)
+            };
+            let f = match (first..last).rev().find(|&k| title(k)) {
+                Some(k) if person => k + 1,
+                _ => first,
+            };
+            (f, last)
+        };
+        let (f, l) = trimmed(first, last);
+        let text_of = |(a, b): (usize, usize)| {
+            strip_possessive_text(
+                &self
+                    .layout
+                    .text(crate::text::Span::new(toks[a].span.start, toks[b].span.end)),
+            )
+        };
+        let key = strip_possessive(&toks[l].lower);
+        let mut fuller: Vec<String> = self
+            .names
+            .iter()
+            .map(|&(a, b)| trimmed(a, b))
+            .filter(|&(a, b)| strip_possessive(&toks[b].lower) == key && b - a > l - f)
+            .map(text_of)
+            .collect();
+        fuller.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        // filled in only when the article's fuller forms agree (not "Clinton" with both "Hillary
+        // Clinton" and "Bill Clinton")
+        let own = text_of((f, l));
+        match fuller.first() {
+            Some(best) if fuller.iter().all(|t| best.ends_with(t.as_str())) => best.clone(),
+            _ => own,
+        }
+    }
+
+    fn pronoun(&self, np: &Np, f: u32) -> Resolved {
+        if f & class::PRON_X != 0 {
+            return Resolved::unresolved("first- or second-person pronoun");
+        }
+        let toks = &self.layout.toks;
+        let t = &toks[np.first];
+        let fits = |s: Sort| match f {
+            _ if f & (class::PRON_M | class::PRON_F) != 0 => s == Sort::Person,
+            _ if f & class::PRON_N != 0 => s == Sort::Group,
+            _ => s != Sort::Person,
+        };
+        // "they" is read within its paragraph only: it so often means a group never named as such
+        let reach = if f & class::PRON_P != 0 {
+            0
+        } else {
+            PRONOUN_REACH
+        };
+        let recent = self
+            .seen
+            .iter()
+            .rev()
+            .find(|s| s.pos < t.span.start && s.para + reach >= t.para && fits(s.sort));
+        if let Some(s) = recent {
+            return s.resolved.clone();
+        }
+        if self.entities.is_empty() && f & (class::PRON_M | class::PRON_F) != 0 {
+            // without NER: the last person-like name that opened a sentence nearby ("Mary Jones
+            // spoke at length. … she said")
+            let subject = self.names.iter().rev().find(|&&(a, b)| {
+                toks[a].span.end <= t.span.start
+                    && toks[a].para + reach >= t.para
+                    && b > a
+                    && sentence_initial(toks, a)
+                    && !(a..=b)
+                        .any(|k| toks[k].is(class::NOM_ORG | class::NOM_DOC) || toks[k].upper)
+            });
+            if let Some(&(a, b)) = subject {
+                return Resolved {
+                    canonical: Some(self.fullest_name(a, b)),
+                    label: None,
+                    reason: None,
+                };
+            }
+        }
+        let label_fits = |l: EntityLabel| match f {
+            _ if f & (class::PRON_M | class::PRON_F) != 0 => l == EntityLabel::PER,
+            _ => l == EntityLabel::ORG,
+        };
+        let mention = self.entities.iter().rev().find(|e| {
+            e.span.end <= t.span.start
+                && label_fits(e.label)
+                && self.layout.paragraph_at(e.span.start) + reach.min(1) >= t.para
+        });
+        match mention {
+            Some(e) => Resolved::entity(e),
+            None => Resolved::unresolved("pronoun without an antecedent"),
+        }
+    }
+
+    fn nominal(&self, np: &Np, f: u32, depth: usize) -> Resolved {
+        let toks = &self.layout.toks;
+        let t = &toks[np.first];
+        // "a spokesman for the ministry", "a source at the ministry": the one spoken for
+        if let Some(of) = &np.of {
+            let r = self.lookup(of, depth + 1);
+            if r.canonical.is_some() && f & (class::NOM_REP | class::NOM_ORG | class::NOM_DOC) != 0
+            {
+                return r;
+            }
+        }
+        // "Trump's lawyer", "the ministry’s statement": the owner
+        if let Some((a, b)) = np.possessor {
+            if f & (class::NOM_REP | class::NOM_ORG | class::NOM_DOC) != 0 {
+                let owner = super::speaker::ending_at(toks, b, a).unwrap_or_else(|| np_of(a, b));
+                let r = self.lookup(&owner, depth + 1);
+                if r.canonical.is_some() {
+                    return r;
+                }
+            }
+        }
+        let head = strip_possessive(&toks[np.head].lower);
+        let has_head = |name: &str| {
+            name.split_whitespace()
+                .any(|w| strip_possessive(&w.to_lowercase()) == head)
+        };
+        if f & class::PERSON == 0 {
+            // "the ministry" → "Russian Foreign Ministry", the nearest earlier such entity first
+            let before = self
+                .entities
+                .iter()
+                .rev()
+                .filter(|e| e.span.end <= t.span.start);
+            let after = self
+                .entities
+                .iter()
+                .filter(|e| e.span.start >= t.span.start);
+            let hit = before.chain(after).find(|e| {
+                e.label != EntityLabel::PER && (has_head(entity_name(e)) || has_head(&e.text))
+            });
+            if let Some(e) = hit {
+                return Resolved::entity(e);
+            }
+            if let Some(s) = self
+                .seen
+                .iter()
+                .rev()
+                .find(|s| s.pos < t.span.start && s.words.contains(&head))
+            {
+                return s.resolved.clone();
+            }
+        } else if let Some((_, name)) = self
+            .aliases
+            .iter()
+            .rev()
+            .find(|(noun, name)| *noun == head && toks[name.first].span.start < t.span.start)
+        {
+            // "the doctor" → "Hugh Hill, a doctor"
+            return self.lookup(name, depth + 1);
+        }
+        // "a New York Times/CBS News poll", "the Clinton campaign": the name in it issued it
+        if f & (class::NOM_DOC | class::NOM_ORG) != 0 {
+            let names: Vec<usize> = (np.first..np.head).filter(|&k| namey(toks, k)).collect();
+            if let (Some(&a), Some(&b)) = (names.first(), names.last()) {
+                return self.name(&Np::new(a, b, b, NpKind::Name));
+            }
+        }
+        let definite = matches!(
+            t.lower.as_str(),
+            "the" | "this" | "that" | "these" | "its" | "their" | "his" | "her"
+        );
+        if f & class::NOM_DOC != 0 && definite {
+            // "the statement said": whoever spoke last nearby issued it
+            if let Some(s) = self
+                .seen
+                .iter()
+                .rev()
+                .find(|s| s.pos < t.span.start && s.para + DOCUMENT_REACH >= t.para)
+            {
+                return s.resolved.clone();
+            }
+        }
+        Resolved::unresolved(if f & class::PERSON != 0 {
+            "unnamed speaker"
+        } else {
+            "nominal speaker not linked to an entity"
+        })
+    }
+}
+
+fn np_of(first: usize, last: usize) -> Np {
+    Np::new(first, last, last, NpKind::Name)
+}
+
+/// Runs of name words in the whole article.
+fn name_runs(toks: &[Tok]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < toks.len() {
+        if !namey(toks, k) || toks[k].quote.is_some() {
+            k += 1;
+            continue;
+        }
+        let mut e = k;
+        while e + 1 < toks.len()
+            && toks[e + 1].para == toks[k].para
+            && namey(toks, e + 1)
+            && !toks[e].possessive()
+        {
+            e += 1;
+        }
+        out.push((k, e));
+        k = e + 1;
+    }
+    out
+}
+
+fn strip_possessive(w: &str) -> String {
+    w.strip_suffix("'s")
+        .or_else(|| w.strip_suffix("’s"))
+        .unwrap_or(w)
+        .to_string()
+}
+
+fn strip_possessive_text(w: &str) -> String {
+    w.strip_suffix("'s")
+        .or_else(|| w.strip_suffix("’s"))
+        .or_else(|| w.strip_suffix("'S"))
+        .unwrap_or(w)
+        .to_string()
+}

@@ -1,0 +1,661 @@
+//! The quotes stage end to end: quotation styles and kinds, attribution, speaker resolution,
+//! robustness, and (when the shared data is there) the PolNeAR dev scores.
+use newsmine::corpus::Article;
+use newsmine::eval::quotes::{load_polnear, score};
+use newsmine::ner::{Entity, EntityLabel};
+use newsmine::pipeline::{Analysis, Component};
+use newsmine::quotes::{Quote, QuoteExtractor, QuoteKind, QuotesConfig};
+use newsmine::text::{analyse, CharIndex, Span, TextConfig};
+use std::path::{Path, PathBuf};
+
+fn extractor() -> QuoteExtractor {
+    QuoteExtractor::new(QuotesConfig::default()).unwrap()
+}
+
+/// The quotes of `text` (real segmentation) with the given entities, invariants checked.
+fn quotes_with(text: &str, entities: &[Entity]) -> Vec<Quote> {
+    let doc = analyse(text, &TextConfig::default());
+    let qs = extractor().extract(text, &doc, entities);
+    check_invariants(text, &doc, &qs);
+    qs
+}
+
+fn quotes(text: &str) -> Vec<Quote> {
+    quotes_with(text, &[])
+}
+
+/// Texts equal their spans' slices; ids run in order; paragraph and sentence are the Doc's.
+fn check_invariants(text: &str, doc: &newsmine::text::Doc, qs: &[Quote]) {
+    let chars = CharIndex::new(text);
+    for (i, q) in qs.iter().enumerate() {
+        assert_eq!(q.id, i);
+        assert!(!q.span.is_empty() && q.span.end <= chars.len(), "{q:?}");
+        assert_eq!(q.text, chars.slice(text, q.span), "{q:?}");
+        if let Some((cue, span)) = &q.cue {
+            assert_eq!(cue, chars.slice(text, *span));
+        }
+        if let Some((speaker, span)) = &q.speaker {
+            assert_eq!(speaker, chars.slice(text, *span));
+        }
+        if q.speaker.is_none() || q.speaker_canonical.is_none() {
+            assert!(
+                q.reason.as_deref().is_some_and(|r| !r.is_empty()),
+                "no reason: {q:?}"
+            );
+        }
+        if let Some(p) = doc.paragraph_at(q.span.start) {
+            assert_eq!(q.paragraph, p);
+        }
+        if let Some(s) = doc.sentence_at(q.span.start) {
+            assert_eq!(q.sentence, s);
+        }
+    }
+}
+
+/// Entities at every occurrence of each needle (longest needles first, no overlaps).
+fn entities(text: &str, needles: &[(&str, EntityLabel, &str)]) -> Vec<Entity> {
+    let chars = CharIndex::new(text);
+    let mut sorted: Vec<&(&str, EntityLabel, &str)> = needles.iter().collect();
+    sorted.sort_by_key(|(n, _, _)| std::cmp::Reverse(n.len()));
+    let mut out: Vec<Entity> = Vec::new();
+    for (needle, label, canonical) in sorted {
+        for (b, _) in text.match_indices(needle) {
+            let span = Span::new(chars.char_of_byte(b), chars.char_of_byte(b + needle.len()));
+            if out.iter().any(|e| e.span.overlaps(&span)) {
+                continue;
+            }
+            out.push(Entity {
+                id: 0,
+                sentence: 0,
+                span,
+                text: needle.to_string(),
+                label: *label,
+                score: 1.0,
+                canonical: canonical.to_string(),
+                key: canonical.to_lowercase(),
+            });
+        }
+    }
+    out.sort_by_key(|e| e.span.start);
+    let doc = analyse(text, &TextConfig::default());
+    for (i, e) in out.iter_mut().enumerate() {
+        e.id = i;
+        e.sentence = doc.sentence_at(e.span.start).unwrap_or(0);
+    }
+    out
+}
+
+/// The quote whose text starts with `prefix`.
+fn find<'q>(qs: &'q [Quote], prefix: &str) -> &'q Quote {
+    qs.iter()
+        .find(|q| q.text.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no quote starting {prefix:?} in {qs:#?}"))
+}
+
+fn speaker(q: &Quote) -> Option<&str> {
+    q.speaker.as_ref().map(|s| s.0.as_str())
+}
+
+fn cue(q: &Quote) -> Option<&str> {
+    q.cue.as_ref().map(|c| c.0.as_str())
+}
+
+fn manifest(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn shared(rel: &str) -> Option<PathBuf> {
+    [
+        manifest("../shared").join(rel),
+        PathBuf::from("/work/shared").join(rel),
+    ]
+    .into_iter()
+    .find(|p| p.exists())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The seed article
+
+#[test]
+fn seed_article_statements_are_the_russian_foreign_ministry_s() {
+    let text = std::fs::read_to_string(manifest(
+        "corpus/rferl/rferl-russia-trilateral-agreements.txt",
+    ))
+    .unwrap();
+    use EntityLabel::*;
+    let ents = entities(
+        &text,
+        &[
+            ("Russia’s Foreign Ministry", ORG, "Russian Foreign Ministry"),
+            ("Russian Foreign Ministry", ORG, "Russian Foreign Ministry"),
+            ("Russia", LOC, "Russia"),
+            ("Moscow", LOC, "Moscow"),
+            ("Armenia", LOC, "Armenia"),
+            ("Azerbaijan", LOC, "Azerbaijan"),
+            ("Baku", LOC, "Baku"),
+            ("Yerevan", LOC, "Yerevan"),
+            ("Nikol Pashinian", PER, "Nikol Pashinian"),
+            ("Ilham Aliyev", PER, "Ilham Aliyev"),
+            ("Donald Trump", PER, "Donald Trump"),
+            ("Trump", PER, "Donald Trump"),
+            ("Vladimir Putin", PER, "Vladimir Putin"),
+            ("White House", LOC, "White House"),
+        ],
+    );
+    let qs = quotes_with(&text, &ents);
+    for (prefix, cue_word, speaker_text) in [
+        (
+            "The agreements remain valid and relevant.",
+            "said",
+            "the statement",
+        ),
+        ("This includes signing a peace treaty", "said", "it"),
+        ("Russia is ready to continue", "concluded", "the statement"),
+    ] {
+        let q = find(&qs, prefix);
+        assert_eq!(q.kind, QuoteKind::Direct, "{q:?}");
+        assert_eq!(cue(q), Some(cue_word));
+        assert_eq!(speaker(q), Some(speaker_text));
+        assert_eq!(
+            q.speaker_canonical.as_deref(),
+            Some("Russian Foreign Ministry"),
+            "{q:?}"
+        );
+        assert_eq!(q.speaker_label.as_deref(), Some("ORG"));
+        assert_eq!(q.reason, None);
+    }
+    // the quotation runs over two sentences, inside the marks
+    assert!(find(&qs, "The agreements remain valid")
+        .text
+        .ends_with("including in their direct dialogue,"));
+    // the partial quote of the first paragraph is a mixed quote of the ministry
+    let mixed = qs
+        .iter()
+        .find(|q| q.text.contains("“valid and relevant,”"))
+        .expect("mixed quote");
+    assert_eq!(mixed.kind, QuoteKind::Mixed);
+    assert_eq!(speaker(mixed), Some("Russia’s Foreign Ministry"));
+    assert_eq!(
+        mixed.speaker_canonical.as_deref(),
+        Some("Russian Foreign Ministry")
+    );
+    // "unimpeded connectivity" is a two-word fragment with no cue: no statement
+    assert!(!qs.iter().any(|q| q.text == "unimpeded connectivity"));
+    // the page junk lines hold no quote
+    assert!(!qs
+        .iter()
+        .any(|q| q.text.contains("XS") || q.text.contains("file photo")));
+}
+
+#[test]
+fn seed_article_without_ner_still_names_the_ministry() {
+    let text = std::fs::read_to_string(manifest(
+        "corpus/rferl/rferl-russia-trilateral-agreements.txt",
+    ))
+    .unwrap();
+    let qs = quotes(&text);
+    for prefix in [
+        "The agreements remain valid",
+        "This includes signing",
+        "Russia is ready to continue",
+    ] {
+        let q = find(&qs, prefix);
+        assert_eq!(
+            q.speaker_canonical.as_deref(),
+            Some("Russian Foreign Ministry"),
+            "{q:?}"
+        );
+        assert_eq!(q.speaker_label, None, "no label without NER");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quotation styles
+
+#[test]
+fn every_quotation_mark_style() {
+    for (text, inner) in [
+        ("“We will win,” Hill said.", "We will win,"),
+        ("\"We will win,\" Hill said.", "We will win,"),
+        ("‘We will win,’ Hill said.", "We will win,"),
+        ("«We will win», Hill said.", "We will win"),
+        ("„We will win“, Hill said.", "We will win"),
+        ("‹We will win›, Hill said.", "We will win"),
+        ("''We will win,'' Hill said.", "We will win,"),
+        ("``We will win,'' Hill said.", "We will win,"),
+    ] {
+        let qs = quotes(text);
+        assert_eq!(qs.len(), 1, "{text}: {qs:#?}");
+        assert_eq!(qs[0].text, inner, "{text}");
+        assert_eq!(qs[0].kind, QuoteKind::Direct);
+        assert_eq!(speaker(&qs[0]), Some("Hill"), "{text}");
+        assert_eq!(cue(&qs[0]), Some("said"));
+    }
+}
+
+#[test]
+fn quotations_introduced_by_colon_or_dash_and_inverted_attribution() {
+    let q = &quotes("Hill said on Friday: “The plan is dead.”")[0];
+    assert_eq!(
+        (q.text.as_str(), speaker(q), cue(q)),
+        ("The plan is dead.", Some("Hill"), Some("said"))
+    );
+    let q = &quotes("The minister added — “We will not sign it.”")[0];
+    assert_eq!(
+        (q.text.as_str(), speaker(q)),
+        ("We will not sign it.", Some("The minister"))
+    );
+    let qs = quotes("The senator told reporters:\n\n“We have the votes.”");
+    assert_eq!(speaker(find(&qs, "We have the votes")), Some("The senator"));
+    let q = &quotes("“The plan is dead,” said Hugh Hill, a doctor at the clinic.")[0];
+    assert_eq!(speaker(q), Some("Hugh Hill"));
+    let q = &quotes("“No comment,” according to a spokesman for the ministry.")[0];
+    assert_eq!(
+        (cue(q), speaker(q)),
+        (Some("according to"), Some("a spokesman for the ministry"))
+    );
+}
+
+#[test]
+fn quotation_over_several_paragraphs() {
+    let text = "Mary Jones spoke at length.\n\n“The first part of what I said is here.\n\n“And the second part comes after it,” she said.\n\nThen she left.";
+    let qs = quotes(text);
+    assert_eq!(qs.len(), 1, "{qs:#?}");
+    assert!(qs[0].text.starts_with("The first part") && qs[0].text.ends_with("comes after it,"));
+    assert!(qs[0].text.contains("\n\n“And"));
+    assert_eq!(speaker(&qs[0]), Some("she"));
+    assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Mary Jones"));
+    assert_eq!(qs[0].paragraph, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kinds
+
+#[test]
+fn mixed_and_indirect_kinds() {
+    let qs = quotes("The ministry said on Friday that the agreements remain “valid and relevant,” emphasizing its interest.");
+    let mixed = find(&qs, "the agreements remain");
+    assert_eq!(mixed.kind, QuoteKind::Mixed);
+    assert_eq!(mixed.text, "the agreements remain “valid and relevant,”");
+    assert_eq!(
+        (cue(mixed), speaker(mixed)),
+        (Some("said"), Some("The ministry"))
+    );
+    let participle = find(&qs, "its interest");
+    assert_eq!(
+        (participle.kind, cue(participle), speaker(participle)),
+        (
+            QuoteKind::Indirect,
+            Some("emphasizing"),
+            Some("The ministry")
+        )
+    );
+
+    let q = &quotes("Hill said on Friday that the talks had failed.")[0];
+    assert_eq!(
+        (q.kind, q.text.as_str(), cue(q), speaker(q)),
+        (
+            QuoteKind::Indirect,
+            "the talks had failed",
+            Some("said"),
+            Some("Hill")
+        )
+    );
+
+    let q =
+        &quotes("According to the Russian Foreign Ministry, the agreements remain in force.")[0];
+    assert_eq!(
+        (q.kind, q.text.as_str(), cue(q)),
+        (
+            QuoteKind::Indirect,
+            "the agreements remain in force",
+            Some("According to")
+        )
+    );
+    assert_eq!(speaker(q), Some("Russian Foreign Ministry"));
+
+    let q = &quotes("The agreements remain in force, according to the ministry.")[0];
+    assert_eq!(
+        (q.text.as_str(), speaker(q)),
+        ("The agreements remain in force", Some("the ministry"))
+    );
+
+    let q = &quotes("The ministry’s statement said the talks would resume in May.")[0];
+    assert_eq!(
+        (q.text.as_str(), speaker(q)),
+        (
+            "the talks would resume in May",
+            Some("The ministry’s statement")
+        )
+    );
+
+    let q = &quotes("The talks will resume in May, officials said.")[0];
+    assert_eq!(
+        (q.kind, q.text.as_str(), speaker(q)),
+        (
+            QuoteKind::Indirect,
+            "The talks will resume in May",
+            Some("officials")
+        )
+    );
+    assert_eq!(q.speaker_canonical, None);
+    assert_eq!(q.reason.as_deref(), Some("unnamed speaker"));
+
+    let q = &quotes("Hill told reporters in Moscow that the deal was off.")[0];
+    assert_eq!(
+        (q.text.as_str(), cue(q)),
+        ("the deal was off", Some("told"))
+    );
+}
+
+#[test]
+fn include_indirect_switch() {
+    let text = "Hill said that the talks had failed. “We tried,” she said.";
+    let config = QuotesConfig {
+        include_indirect: false,
+        ..QuotesConfig::default()
+    };
+    let x = QuoteExtractor::new(config).unwrap();
+    let qs = x.extract(text, &analyse(text, &TextConfig::default()), &[]);
+    assert_eq!(qs.len(), 1);
+    assert_eq!(qs[0].text, "We tried,");
+}
+
+#[test]
+fn titles_scare_quotes_and_nested_quotes_are_not_statements() {
+    assert!(quotes("She starred in the film “The Long Goodbye Again” last year.").is_empty());
+    assert!(quotes("The so-called “reform” passed the senate.").is_empty());
+    assert!(quotes("He watched “Fox and Friends” on Sunday morning.").is_empty());
+    let qs = quotes("“He told me ‘no way,’ and then he left,” she said.");
+    assert_eq!(qs.len(), 1);
+    assert_eq!(qs[0].text, "He told me ‘no way,’ and then he left,");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Marks that are no quotation marks, and marks that do not pair
+
+#[test]
+fn apostrophes_are_not_quotation_marks() {
+    let text = "It’s the ’90s again, rock ’n’ roll is back and the soldiers’ lives matter, the band’s manager said on Friday.";
+    let qs = quotes(text);
+    assert_eq!(qs.len(), 1, "{qs:#?}");
+    assert_eq!(qs[0].kind, QuoteKind::Indirect);
+    assert!(qs[0].text.starts_with("It’s the ’90s again, rock ’n’ roll"));
+    assert_eq!(speaker(&qs[0]), Some("the band’s manager"));
+    let qs = quotes("“It’s the ’90s and rock ’n’ roll,” he said of the soldiers’ songs.");
+    assert_eq!(qs.len(), 1);
+    assert_eq!(qs[0].text, "It’s the ’90s and rock ’n’ roll,");
+    let qs = quotes("''I tell them, 'the Fed doesn't care,''' said Mr. Meyer.");
+    assert_eq!(qs.len(), 1, "{qs:#?}");
+    assert_eq!(qs[0].text, "I tell them, 'the Fed doesn't care,'");
+    assert_eq!(speaker(&qs[0]), Some("Mr. Meyer"));
+}
+
+#[test]
+fn unbalanced_marks_never_run_away() {
+    let text = "He said “this is never closed and goes on.\n\nThe next paragraph has no mark. It is long enough to matter.\n\n“Another one,” she said.";
+    let qs = quotes(text);
+    for q in &qs {
+        assert!(!q.text.contains("next paragraph"), "runaway: {q:?}");
+    }
+    assert_eq!(speaker(find(&qs, "Another one")), Some("she"));
+    // a stray closing mark and inch marks
+    let qs = quotes("The 6\" pipe” was laid. He is 5'10\" tall, officials said.");
+    assert!(qs.iter().all(|q| q.text.len() < 60));
+    // an opening mark at a paragraph start with no closing mark ends with its paragraph
+    let qs =
+        quotes("“We will fight on until the end, whatever it costs us\n\nThe mayor left the room.");
+    assert_eq!(qs.len(), 1);
+    assert_eq!(
+        qs[0].text,
+        "We will fight on until the end, whatever it costs us"
+    );
+}
+
+#[test]
+fn random_marks_never_panic() {
+    let alphabet: Vec<char> = "\"'`“”„«»‘’‚‹›〝〞 \n\n.,:;—-aZ said he “ ”ü中😀"
+        .chars()
+        .collect();
+    let mut seed = 0x2545F4914F6CDD1Du64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let x = extractor();
+    for round in 0..600 {
+        let len = (next() % 200) as usize;
+        let text: String = (0..len)
+            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+            .collect();
+        let doc = analyse(&text, &TextConfig::default());
+        let qs = x.extract(&text, &doc, &[]);
+        check_invariants(&text, &doc, &qs);
+        // and with a Doc that has no segmentation at all (the fallback segmenter)
+        let empty = newsmine::text::Doc::default();
+        let qs = x.extract(&text, &empty, &[]);
+        let chars = CharIndex::new(&text);
+        assert!(
+            qs.iter().all(|q| q.text == chars.slice(&text, q.span)),
+            "round {round}: {text:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Speakers
+
+#[test]
+fn pronoun_speakers_resolve_to_entities() {
+    use EntityLabel::*;
+    let text = "Jane Smith is the mayor of Springfield. “We will rebuild the bridge,” she said.\n\nAcme Corp disagreed. “The bridge is safe,” it said in a statement.\n\nThe unions met on Monday. “We will strike,” they said.";
+    let ents = entities(
+        text,
+        &[
+            ("Jane Smith", PER, "Jane Smith"),
+            ("Springfield", LOC, "Springfield"),
+            ("Acme Corp", ORG, "Acme Corp"),
+        ],
+    );
+    let qs = quotes_with(text, &ents);
+    let she = find(&qs, "We will rebuild");
+    assert_eq!(
+        (
+            speaker(she),
+            she.speaker_canonical.as_deref(),
+            she.speaker_label.as_deref()
+        ),
+        (Some("she"), Some("Jane Smith"), Some("PER"))
+    );
+    let it = find(&qs, "The bridge is safe");
+    assert_eq!(
+        (
+            speaker(it),
+            it.speaker_canonical.as_deref(),
+            it.speaker_label.as_deref()
+        ),
+        (Some("it"), Some("Acme Corp"), Some("ORG"))
+    );
+    let they = find(&qs, "We will strike");
+    assert_eq!(speaker(they), Some("they"));
+    // no group entity before "they": unresolved, and said so
+    assert_eq!(they.speaker_canonical, None);
+    assert!(they.reason.is_some());
+}
+
+#[test]
+fn nominal_speakers_and_appositions() {
+    use EntityLabel::*;
+    let text = "Hugh Hill, a doctor, said the clinic would close. Later the doctor added that “nothing can be done.”\n\nThe Health Ministry issued new rules on Monday. The ministry said they were needed.\n\nMinistry spokesman Ivan Petrov defended them. “They save lives,” the spokesman said.";
+    let ents = entities(
+        text,
+        &[
+            ("Hugh Hill", PER, "Hugh Hill"),
+            ("Health Ministry", ORG, "Health Ministry"),
+            ("Ivan Petrov", PER, "Ivan Petrov"),
+        ],
+    );
+    let qs = quotes_with(text, &ents);
+    let q = find(&qs, "the clinic would close");
+    assert_eq!(
+        (speaker(q), q.speaker_canonical.as_deref()),
+        (Some("Hugh Hill"), Some("Hugh Hill"))
+    );
+    let q = qs
+        .iter()
+        .find(|q| q.text.contains("nothing can be done"))
+        .unwrap();
+    assert_eq!(
+        (speaker(q), q.speaker_canonical.as_deref()),
+        (Some("the doctor"), Some("Hugh Hill"))
+    );
+    let q = find(&qs, "they were needed");
+    assert_eq!(
+        (
+            speaker(q),
+            q.speaker_canonical.as_deref(),
+            q.speaker_label.as_deref()
+        ),
+        (Some("The ministry"), Some("Health Ministry"), Some("ORG"))
+    );
+    let q = find(&qs, "They save lives");
+    assert_eq!(
+        (speaker(q), q.speaker_canonical.as_deref()),
+        (Some("the spokesman"), Some("Ivan Petrov"))
+    );
+}
+
+#[test]
+fn consecutive_quotes_keep_their_speaker() {
+    let text = "“The first thing,” Hill said. “And the second thing.” “And a third one for good measure.”\n\nMeanwhile the rain went on.";
+    let qs = quotes(text);
+    assert_eq!(qs.len(), 3, "{qs:#?}");
+    for q in &qs {
+        assert_eq!(speaker(q), Some("Hill"), "{q:?}");
+        assert_eq!(cue(q), Some("said"));
+        assert_eq!(
+            q.speaker.as_ref().unwrap().1,
+            qs[0].speaker.as_ref().unwrap().1
+        );
+    }
+}
+
+#[test]
+fn no_speaker_is_never_guessed() {
+    let qs = quotes(
+        "The rain went on all day.\n\n“This is a long quotation that nobody in the text says.”",
+    );
+    assert_eq!(qs.len(), 1);
+    assert_eq!(qs[0].speaker, None);
+    assert_eq!(qs[0].speaker_canonical, None);
+    assert_eq!(qs[0].cue, None);
+    assert_eq!(
+        qs[0].reason.as_deref(),
+        Some("no cue or speaker near the quote")
+    );
+    // "I" cannot be resolved
+    let q = &quotes("“I was there,” I said.")[0];
+    assert_eq!(
+        (speaker(q), q.speaker_canonical.as_deref()),
+        (Some("I"), None)
+    );
+    assert_eq!(q.reason.as_deref(), Some("first- or second-person pronoun"));
+}
+
+#[test]
+fn names_resolve_without_ner_to_their_fullest_form() {
+    let text = "Armenian Prime Minister Nikol Pashinian met the press. Pashinian said the border deal would hold.";
+    let q = &quotes(text)[0];
+    assert_eq!(
+        (
+            speaker(q),
+            q.speaker_canonical.as_deref(),
+            q.speaker_label.as_deref()
+        ),
+        (Some("Pashinian"), Some("Nikol Pashinian"), None)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration and the pipeline component
+
+#[test]
+fn cue_lexicon_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cues.txt");
+    std::fs::write(&path, "# only one cue\nsaid verb\nhe pronoun-m\n").unwrap();
+    let x = QuoteExtractor::new(QuotesConfig {
+        cue_file: Some(path.clone()),
+        ..QuotesConfig::default()
+    })
+    .unwrap();
+    let text = "Hill stated that the talks failed. Hill said that the talks resumed.";
+    let qs = x.extract(text, &analyse(text, &TextConfig::default()), &[]);
+    assert_eq!(qs.len(), 1);
+    assert_eq!(qs[0].text, "the talks resumed");
+    std::fs::write(&path, "said noun-ish\n").unwrap();
+    assert!(QuoteExtractor::new(QuotesConfig {
+        cue_file: Some(path),
+        ..QuotesConfig::default()
+    })
+    .is_err());
+}
+
+#[test]
+fn component_fills_every_analysis() {
+    let x = extractor();
+    assert_eq!(x.name(), "quotes");
+    let mut batch: Vec<Analysis> = [
+        "“One,” Hill said.",
+        "No quotes here.",
+        "Jones said that it rained.",
+    ]
+    .iter()
+    .map(|t| Analysis {
+        article: Article {
+            text: t.to_string(),
+            ..Article::default()
+        },
+        doc: analyse(t, &TextConfig::default()),
+        ..Analysis::default()
+    })
+    .collect();
+    x.process(&mut batch).unwrap();
+    assert_eq!(
+        batch.iter().map(|a| a.quotes.len()).collect::<Vec<_>>(),
+        [1, 0, 1]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// PolNeAR
+
+/// PolNeAR dev with entities = [] (no NER model needed): prints the scores. Skipped when the
+/// shared data is not there.
+#[test]
+fn polnear_dev_scores() {
+    let Some(path) = shared("data/quotes/polnear/polnear_dev.jsonl") else {
+        eprintln!(
+            "skipped: PolNeAR dev (../shared/data/quotes/polnear/polnear_dev.jsonl) is not there"
+        );
+        return;
+    };
+    let gold = load_polnear(&path).unwrap();
+    let x = extractor();
+    let predicted: Vec<Vec<Quote>> = gold
+        .iter()
+        .map(|g| {
+            let doc = analyse(&g.article.text, &TextConfig::default());
+            let qs = x.extract(&g.article.text, &doc, &[]);
+            check_invariants(&g.article.text, &doc, &qs);
+            qs
+        })
+        .collect();
+    let report = score(&gold, &predicted);
+    eprintln!("PolNeAR dev ({}), entities = []:\n{report}", path.display());
+    // floors well below the measured figures, to catch regressions
+    assert!(report.direct.overlap_0_3.f1 > 0.85, "{report}");
+    assert!(report.all.speaker.accuracy > 0.8, "{report}");
+}
