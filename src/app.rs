@@ -1,5 +1,9 @@
 //! Command dispatch: turns parsed flags into library calls and an exit code.
-use crate::cli::{Cli, Command, EvalCommand, TrainArgs, TrainCommand};
+use crate::cli::{Cli, Command, EvalCommand, InputFormat, RunArgs, Stage, TrainArgs, TrainCommand};
+use crate::corpus::{Format, ReadOptions};
+use crate::pipeline::{Component, Pipeline, RunConfig};
+use crate::stance::config::StanceConfig;
+use std::path::PathBuf;
 use crate::ner::EntityLabel;
 use crate::train::TrainOptions;
 use crate::{Error, Result};
@@ -7,6 +11,7 @@ use crate::{Error, Result};
 /// Runs a command; returns the process exit code (0 ok, 1 some articles failed).
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
+        Command::Run(args) => run_pipeline(&args),
         Command::Train(TrainCommand::Ner { train, dev, common }) => {
             let opts = train_options(&common);
             crate::train::ner::train(&crate::train::ner::NerTrainData { train, dev }, &opts)?;
@@ -62,4 +67,81 @@ fn train_options(a: &TrainArgs) -> TrainOptions {
         limit: a.limit,
         freeze_layers: a.freeze_layers,
     }
+}
+
+/// The components `args` asks for, loaded; a missing model is a set-up error (exit 2).
+pub fn build_pipeline(args: &RunArgs) -> Result<(Pipeline, Vec<PathBuf>, Option<StanceConfig>)> {
+    let on = |s: Stage| !args.skip.contains(&s);
+    let mut components: Vec<Box<dyn Component>> = Vec::new();
+    let mut files = Vec::new();
+    if on(Stage::Ner) {
+        let mut config = crate::ner::NerConfig::default();
+        if let Some(dir) = &args.ner_model {
+            config.model_dir = dir.clone();
+        }
+        let model = crate::ner::NerModel::new(config)?;
+        files.extend(model.files.iter().cloned());
+        components.push(Box::new(model));
+    }
+    if on(Stage::Quotes) {
+        components.push(Box::new(crate::quotes::QuoteExtractor::new(Default::default())?));
+    }
+    let mut stance_config = None;
+    if on(Stage::Stance) {
+        let config = match &args.config {
+            Some(path) => StanceConfig::load(path)?,
+            None => StanceConfig::default(),
+        };
+        let mut mc = crate::stance::model::StanceModelConfig::default();
+        if let Some(dir) = &args.stance_model {
+            mc.model_dir = dir.clone();
+        }
+        let model = crate::stance::model::StanceModel::new(mc)?;
+        files.extend(model.files.iter().cloned());
+        stance_config = Some(config.clone());
+        components.push(Box::new(crate::stance::component::StanceStage { model, config }));
+    }
+    files.sort();
+    files.dedup();
+    let text = crate::text::TextConfig { clean: on(Stage::Clean) };
+    Ok((Pipeline { text, components }, files, stance_config))
+}
+
+fn run_pipeline(args: &RunArgs) -> Result<i32> {
+    let threads = if args.threads == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { args.threads };
+    // rayon runs the CPU stages and libtorch the model calls, one after the other, each with
+    // `threads` threads (main sets OMP_WAIT_POLICY=passive so idle OpenMP threads do not spin).
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().ok();
+    tch::set_num_threads(threads as i32);
+    let (pipeline, model_files, stance) = build_pipeline(args)?;
+    let read = ReadOptions {
+        outlet: args.outlet.clone(),
+        max_bytes: args.max_article_bytes,
+        format: args.format.map(|f| match f {
+            InputFormat::Txt => Format::Txt,
+            InputFormat::Jsonl => Format::Jsonl,
+            InputFormat::Csv => Format::Csv,
+            InputFormat::Html => Format::Html,
+        }),
+    };
+    let config = RunConfig {
+        inputs: args.inputs.clone(),
+        out: args.out.clone(),
+        read,
+        batch: args.batch.max(1),
+        threads,
+        quiet: args.quiet,
+        model_files,
+        aggregate: stance.map(|s| (s.min_relevance, s.aggregate)),
+    };
+    for input in &args.inputs {
+        if input.as_os_str() != "-" && !input.exists() {
+            return Err(Error::Usage(format!("input {} does not exist", input.display())));
+        }
+    }
+    let summary = crate::pipeline::run(&pipeline, &config)?;
+    if !args.quiet {
+        eprintln!("{summary}");
+    }
+    Ok(summary.exit_code())
 }

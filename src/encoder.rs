@@ -148,6 +148,8 @@ pub fn load_weights(vs: &mut nn::VarStore, path: &Path) -> Result<()> {
         return Err(model_err("file not found".into()));
     }
     let missing = vs.load_partial(path).map_err(|e| model_err(e.to_string()))?;
+    // tch adopts the file's precision (fp16); compute stays in fp32.
+    vs.float();
     if !missing.is_empty() {
         return Err(model_err(format!("missing variables {missing:?}: not a model for this task")));
     }

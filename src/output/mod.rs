@@ -165,6 +165,13 @@ pub struct ErrorRow<'a> {
 }
 pub const ERROR_HEADER: &[&str] = header!(source, record, article_id, kind, message);
 
+pub const ARTICLE_STANCE_HEADER: &[&str] =
+    header!(article_id, outlet, target, stance, relevant_units, p_favor, p_against, p_neutral, score);
+pub const OUTLET_HEADER: &[&str] = header!(
+    outlet, target, articles, relevant_articles, share_favor, share_against, share_neutral, mean_score, ci_low, ci_high
+);
+pub const SPEAKER_HEADER: &[&str] = header!(outlet, speaker_canonical, target, quotes, stance, mean_score);
+
 /// The per-article tables of a run.
 pub struct Tables {
     pub articles: Table,
@@ -172,6 +179,8 @@ pub struct Tables {
     pub entity_counts: Table,
     pub quotes: Table,
     pub stance: Table,
+    /// article × target stance, the input of the outlet aggregate (and of `merge`)
+    pub article_stance: Table,
     pub errors: Table,
 }
 
@@ -184,6 +193,7 @@ impl Tables {
             entity_counts: Table::create(dir, "entity_counts", ENTITY_COUNT_HEADER)?,
             quotes: Table::create(dir, "quotes", QUOTE_HEADER)?,
             stance: Table::create(dir, "stance", STANCE_HEADER)?,
+            article_stance: Table::create(dir, "article_stance", ARTICLE_STANCE_HEADER)?,
             errors: Table::create(dir, "errors", ERROR_HEADER)?,
         })
     }
@@ -323,6 +333,7 @@ impl Tables {
             self.entity_counts.finish()?,
             self.quotes.finish()?,
             self.stance.finish()?,
+            self.article_stance.finish()?,
             self.errors.finish()?,
         ])
     }

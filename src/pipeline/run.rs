@@ -1,7 +1,8 @@
 //! `newsmine run`: streams articles through the components in batches and writes the tables.
 use super::{Analysis, Component};
 use crate::corpus::{readers, Article, InputError};
-use crate::output::Tables;
+use crate::output::{Table, Tables};
+use crate::stance::aggregate::{self, AggregateParams, ArticleStanceRow, OutletRow, QuoteStanceRow, SpeakerRow};
 use crate::text::{self, TextConfig};
 use crate::{Error, Result};
 use rayon::prelude::*;
@@ -33,16 +34,29 @@ impl Pipeline {
         *times.entry("text".into()).or_default() += t.elapsed().as_secs_f64();
         for c in &self.components {
             let t = Instant::now();
-            if let Err(e) = c.process(&mut batch) {
-                // A component that fails on a whole batch marks each article; the run goes on.
+            // A component that fails (or panics inside libtorch) on a batch marks each of its
+            // articles; the run goes on.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.process(&mut batch)));
+            let failure = match outcome {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(e.to_string()),
+                Err(panic) => Some(panic_message(&panic)),
+            };
+            if let Some(msg) = failure {
                 for a in batch.iter_mut() {
-                    a.failures.push((c.name().to_string(), e.to_string()));
+                    a.failures.push((c.name().to_string(), msg.clone()));
                 }
             }
             *times.entry(c.name().into()).or_default() += t.elapsed().as_secs_f64();
         }
         batch
     }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    let msg = panic.downcast_ref::<String>().map(|s| s.as_str()).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("panic");
+    // libtorch messages carry a C++ backtrace: the first line says what went wrong
+    format!("internal error: {}", msg.lines().next().unwrap_or(msg))
 }
 
 /// What a run did, printed at the end and written into `run.json`.
@@ -112,6 +126,8 @@ pub struct RunConfig {
     pub quiet: bool,
     /// model files to record (path, sha256) in run.json
     pub model_files: Vec<PathBuf>,
+    /// how unit stances become speaker and outlet stances (None when stance is off)
+    pub aggregate: Option<(f32, AggregateParams)>,
 }
 
 fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
@@ -142,6 +158,10 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
         summary.models.push(ModelFile { path: p.display().to_string(), sha256: crate::encoder::file_sha256(p)? });
     }
     let pb = progress_bar(config.quiet);
+    // Compact per-article rows for the corpus-level aggregates (a few dozen bytes an article).
+    let mut article_rows: Vec<ArticleStanceRow> = Vec::new();
+    let mut quote_rows: Vec<QuoteStanceRow> = Vec::new();
+    let mut outlet_articles: BTreeMap<String, usize> = BTreeMap::new();
     // Reading runs ahead in its own thread, bounded to two batches: memory stays flat however
     // large the corpus.
     let (tx, rx) = crossbeam_channel::bounded::<std::result::Result<Article, InputError>>(config.batch.max(1) * 2);
@@ -155,13 +175,16 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
         }
     });
     let mut pending: Vec<Article> = Vec::with_capacity(config.batch);
-    let flush = |pending: &mut Vec<Article>, tables: &mut Tables, summary: &mut RunSummary| -> Result<()> {
+    let mut flush = |pending: &mut Vec<Article>, tables: &mut Tables, summary: &mut RunSummary| -> Result<()> {
         if pending.is_empty() {
             return Ok(());
         }
         let batch = pipeline.annotate(std::mem::take(pending), &mut summary.stage_seconds);
         for a in &batch {
             tables.write_analysis(a)?;
+            *outlet_articles.entry(a.article.outlet.clone()).or_default() += 1;
+            article_rows.extend(aggregate::article_rows(a));
+            quote_rows.extend(aggregate::quote_rows(a));
             summary.articles += 1;
             summary.words += a.doc.tokens.len();
             if !a.failures.is_empty() {
@@ -193,8 +216,57 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
     summary.rows.insert("quotes".into(), tables.quotes.rows);
     summary.rows.insert("stance".into(), tables.stance.rows);
     summary.rows.insert("errors".into(), tables.errors.rows);
+    for r in &article_rows {
+        tables.article_stance.write(r)?;
+    }
+    write_aggregates(&config.out, config.aggregate.as_ref(), &article_rows, &quote_rows, &outlet_articles, &mut summary)?;
     tables.finish()?;
     summary.seconds = start.elapsed().as_secs_f64();
     crate::train::write_atomic(&config.out.join("run.json"), serde_json::to_string_pretty(&summary)?.as_bytes())?;
     Ok(summary)
+}
+
+/// `outlets.csv` and `speakers.csv` from the per-article rows. Without stance, outlets.csv still
+/// counts articles per outlet (target empty).
+pub fn write_aggregates(
+    out: &std::path::Path,
+    aggregate: Option<&(f32, AggregateParams)>,
+    article_rows: &[ArticleStanceRow],
+    quote_rows: &[QuoteStanceRow],
+    outlet_articles: &BTreeMap<String, usize>,
+    summary: &mut RunSummary,
+) -> Result<()> {
+    let mut outlets = Table::create(out, "outlets", crate::output::OUTLET_HEADER)?;
+    let mut speakers = Table::create(out, "speakers", crate::output::SPEAKER_HEADER)?;
+    match aggregate {
+        Some((min_relevance, params)) => {
+            for r in aggregate::outlet_stance(article_rows, params) {
+                outlets.write(&r)?;
+            }
+            for r in aggregate::speaker_stance(quote_rows, *min_relevance, params) {
+                speakers.write::<SpeakerRow>(&r)?;
+            }
+        }
+        None => {
+            for (outlet, n) in outlet_articles {
+                outlets.write(&OutletRow {
+                    outlet: outlet.clone(),
+                    target: String::new(),
+                    articles: *n,
+                    relevant_articles: 0,
+                    share_favor: None,
+                    share_against: None,
+                    share_neutral: None,
+                    mean_score: None,
+                    ci_low: None,
+                    ci_high: None,
+                })?;
+            }
+        }
+    }
+    summary.rows.insert("outlets".into(), outlets.rows);
+    summary.rows.insert("speakers".into(), speakers.rows);
+    outlets.finish()?;
+    speakers.finish()?;
+    Ok(())
 }

@@ -857,6 +857,15 @@ impl Extraction<'_> {
                 b = k;
                 break;
             }
+            // "said A, and reminded the audience …", "said A, and he railed …": the narrator goes on
+            if comma && k + 2 < b && matches!(toks[k + 1].lower.as_str(), "and" | "but") {
+                let n = &toks[k + 2];
+                let verb_like = (n.lower.ends_with("ed") && !n.cap) || n.is(class::AUX);
+                if n.is_word() && (CLAUSE_PRONOUNS.contains(&n.lower.as_str()) || verb_like) {
+                    b = k;
+                    break;
+                }
+            }
             // "says A but argues B": the second cue starts a statement of its own
             if t.is_word() && t.quote.is_none() && (t.lower == "and" || t.lower == "but") && k > a {
                 let mut n = k + 1;

@@ -62,6 +62,7 @@ pub struct ArticleStance {
 }
 
 pub mod aggregate;
+pub mod component;
 pub mod config;
 pub mod data;
 pub mod model;

@@ -1,0 +1,111 @@
+//! The stance pipeline stage: picks the units relevant to each target, classifies them in one
+//! batched model call, and aggregates them into the article's stance.
+use super::aggregate::article_stance;
+use super::config::StanceConfig;
+use super::model::StanceModel;
+use super::{StanceLabel, UnitKind, UnitStance};
+use crate::pipeline::{Analysis, Component};
+use crate::text::Span;
+use crate::Result;
+
+pub struct StanceStage {
+    pub model: StanceModel,
+    pub config: StanceConfig,
+}
+
+/// A unit waiting for the model.
+struct Pending {
+    article: usize,
+    target: usize,
+    unit: UnitKind,
+    unit_id: usize,
+    span: Span,
+    relevance: f32,
+    text: String,
+}
+
+/// Picks the label from calibrated probabilities (argmax).
+fn label(p: &super::Probs) -> StanceLabel {
+    if p.favor >= p.against && p.favor >= p.neutral {
+        StanceLabel::Favor
+    } else if p.against >= p.neutral {
+        StanceLabel::Against
+    } else {
+        StanceLabel::Neutral
+    }
+}
+
+impl StanceStage {
+    /// The units of one article that are relevant enough to classify, for every target.
+    fn units(&self, index: usize, a: &Analysis, out: &mut Vec<Pending>) {
+        let text = &a.article.text;
+        let slice = |s: Span| a.doc.chars.slice(text, s);
+        for (t, _) in self.config.targets.iter().enumerate() {
+            let in_scope = self.config.in_scope(t, text);
+            if !in_scope {
+                continue;
+            }
+            let mut push = |unit: UnitKind, unit_id: usize, span: Span, relevance: f32, model_text: String| {
+                if relevance >= self.config.min_relevance && relevance > 0.0 {
+                    out.push(Pending { article: index, target: t, unit, unit_id, span, relevance, text: model_text });
+                }
+            };
+            if self.config.units.quote {
+                for q in &a.quotes {
+                    // A quote is judged in its paragraph's context: "The agreements remain valid"
+                    // is about the peace process because the paragraph says so.
+                    let para = a.doc.paragraphs.get(q.paragraph).map(|p| slice(*p)).unwrap_or("");
+                    let rel = self.config.unit_relevance(t, &q.text, true).max(self.config.unit_relevance(t, para, true) * 0.9);
+                    push(UnitKind::Quote, q.id, q.span, rel, q.text.clone());
+                }
+            }
+            if self.config.units.sentence {
+                for (i, s) in a.doc.sentences.iter().enumerate() {
+                    let st = slice(s.span);
+                    push(UnitKind::Sentence, i, s.span, self.config.unit_relevance(t, st, true), st.to_string());
+                }
+            }
+            if self.config.units.paragraph {
+                for (i, p) in a.doc.paragraphs.iter().enumerate() {
+                    let pt = slice(*p);
+                    push(UnitKind::Paragraph, i, *p, self.config.unit_relevance(t, pt, true), pt.to_string());
+                }
+            }
+        }
+    }
+}
+
+impl Component for StanceStage {
+    fn name(&self) -> &'static str {
+        "stance"
+    }
+
+    fn process(&self, batch: &mut [Analysis]) -> Result<()> {
+        let mut pending = Vec::new();
+        for (i, a) in batch.iter().enumerate() {
+            self.units(i, a, &mut pending);
+        }
+        let pairs: Vec<(&str, &str)> = pending.iter().map(|p| (self.config.targets[p.target].description.as_str(), p.text.as_str())).collect();
+        let probs = self.model.predict(&pairs)?;
+        for (p, probs) in pending.into_iter().zip(probs) {
+            batch[p.article].stance.push(UnitStance {
+                unit: p.unit,
+                unit_id: p.unit_id,
+                span: p.span,
+                target: self.config.targets[p.target].name.clone(),
+                stance: label(&probs),
+                probs,
+                relevance: p.relevance,
+            });
+        }
+        for a in batch.iter_mut() {
+            a.article_stance = self
+                .config
+                .targets
+                .iter()
+                .map(|t| article_stance(&t.name, &a.stance, self.config.min_relevance, &self.config.aggregate))
+                .collect();
+        }
+        Ok(())
+    }
+}
