@@ -48,7 +48,39 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        other => Err(Error::Usage(format!("{other:?}: not available yet"))),
+        Command::Compare(args) => {
+            crate::stance::report::compare(&args.out_dir, &args.html)?;
+            eprintln!("report written to {}", args.html.display());
+            Ok(0)
+        }
+        Command::Eval(EvalCommand::Stance { data, format, model, zero_shot, json }) => {
+            let format: crate::stance::data::DataFormat = format.parse()?;
+            let mut examples = crate::stance::data::load(&data, format)?;
+            if zero_shot {
+                examples.retain(|e| e.zero_shot == Some(true));
+            }
+            let mut config = crate::stance::model::StanceModelConfig::default();
+            if let Some(m) = model {
+                config.model_dir = m;
+            }
+            crate::train::set_threads(0);
+            let model = crate::stance::model::StanceModel::new(config)?;
+            let pairs: Vec<(&str, &str)> = examples.iter().map(|e| (e.target.as_str(), e.text.as_str())).collect();
+            let probs = model.predict(&pairs)?;
+            let pred: Vec<usize> = probs
+                .iter()
+                .map(|p| if p.favor >= p.against && p.favor >= p.neutral { 0 } else if p.against >= p.neutral { 1 } else { 2 })
+                .collect();
+            let gold: Vec<usize> = examples.iter().map(|e| e.label).collect();
+            let report = crate::eval::stance::score(&gold, &pred);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("{} ({format}{})\n{report}", data.display(), if zero_shot { ", zero-shot topics" } else { "" });
+            }
+            Ok(0)
+        }
+        Command::Eval(EvalCommand::Quotes { .. }) => Err(Error::Usage("eval quotes: not available yet".into())),
     }
 }
 

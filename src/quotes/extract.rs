@@ -179,10 +179,14 @@ impl Extraction<'_> {
         {
             return self.main_subject(lo, k - 1);
         }
-        let np = speaker::subject_before(toks, cue, lo)?;
-        let passive = !self.participle(cue)
-            && (np.last + 1..cue).any(|k| BE.contains(&toks[k].lower.as_str()));
-        (!passive).then_some(np)
+        // passive: a form of "be" among the auxiliaries right before the cue ("was told"), not
+        // in an apposition ("Verveer, who was her chief of staff, said")
+        let passive =
+            !self.participle(cue) && (k..cue).any(|m| BE.contains(&toks[m].lower.as_str()));
+        if passive {
+            return None;
+        }
+        speaker::subject_before(toks, cue, lo)
     }
 
     /// Tokens `[a, b)` hold only adverbials, names, numbers and commas ("Thursday morning on Fox
@@ -268,21 +272,36 @@ impl Extraction<'_> {
                     m = np.last + 1;
                 }
             }
-            while m < hi && m < k + 10 && (self.adverbial_word(m) || toks[m].is(class::TIME)) {
+            // an adjunct that starts with a preposition or conjunction ("said in introducing Mr.
+            // Cruz", "said as he launched the process", "asked in the video’s description") may run
+            // on to the sentence end, if it holds no "that" clause or quotation of its own
+            let adjunct_at = |m: usize| {
+                m < hi
+                    && toks[m].is(class::STOP)
+                    && !toks[m].is(class::DET | class::PRONOUN | class::RELATIVE)
+            };
+            let mut adjunct = adjunct_at(m);
+            while !adjunct
+                && m < hi
+                && m < k + 10
+                && (self.adverbial_word(m) || toks[m].is(class::TIME))
+            {
                 m += 1;
+                adjunct = adjunct_at(m);
             }
-            // an adjunct that starts with a preposition ("said in introducing Mr. Cruz", "said as he
-            // launched the process") may run on to the sentence end, if it holds no "that" clause
-            // or quotation of its own
-            let starts_adjunct =
-                m < hi && toks[m].is(class::STOP) && !toks[m].is(class::DET | class::PRONOUN);
-            if starts_adjunct && !crosses {
+            if adjunct {
                 while m < hi
                     && toks[m].lower != "that"
                     && self.cue_at(m).is_none_or(|_| self.participle(m))
                     && !self.long_quote_opens(m)
                 {
                     m += 1;
+                }
+            }
+            // a title in quotation marks ends the attribution too ("said on “Meet the Press.”")
+            if m < hi && toks[m].kind == Kind::Open && !self.long_quote_opens(m) {
+                if let Some(c) = toks[m].quote.and_then(|q| self.close_tok[q]) {
+                    m = c + 1;
                 }
             }
             let end = m >= hi || (!toks[m].is_word() && toks[m].kind != Kind::Open);
@@ -295,7 +314,14 @@ impl Extraction<'_> {
                 && (f & class::PREP != 0 || !self.participle(i))
             {
                 if let Some(np) = speaker::starting_at(toks, e + 1, hi) {
-                    if ends_here(np.last + 1) {
+                    // after an inverted speaker, what follows describes them ("said a source
+                    // involved in the talks", "said Golvach when asked about it")
+                    let describes = (np.last + 1..hi).all(|k| {
+                        toks[k].lower != "that"
+                            && self.cue_at(k).is_none_or(|_| self.participle(k))
+                            && !self.long_quote_opens(k)
+                    });
+                    if ends_here(np.last + 1) || describes {
                         return Some(Attr {
                             cue: (i, e),
                             speaker: np,
@@ -305,16 +331,35 @@ impl Extraction<'_> {
             }
             return None;
         }
-        let k = (i..hi).find(|&k| self.cue_at(k).is_some())?;
+        let Some(k) = (i..hi).find(|&k| self.cue_at(k).is_some()) else {
+            return self.attr_by_dash(c, i, hi);
+        };
         let (e, f) = self.cue_at(k)?;
         if f & class::SPEECH == 0 || self.used[k] {
             return None;
         }
         let np = self.subject(k, i)?;
-        (np.first == i && ends_here(e + 1)).then_some(Attr {
+        // the subject starts the attribution, or a name's modifiers do ("Tulsa police Chief …")
+        let starts =
+            np.first == i || (np.first > i && (i..np.first).all(|m| speaker::namey(toks, m)));
+        (starts && ends_here(e + 1)).then_some(Attr {
             cue: (k, e),
             speaker: np,
         })
+    }
+
+    /// "“…” ― Sonya Herridge": a dash after a quotation and a name that ends the paragraph or
+    /// sentence (a caption or reader-comment style); the dash is the cue.
+    fn attr_by_dash(&self, c: usize, i: usize, hi: usize) -> Option<Attr> {
+        let toks = self.toks;
+        let dash = (c + 1..i).find(|&k| is_dash(&toks[k]))?;
+        let np = speaker::starting_at(toks, i, hi).filter(|np| np.kind == NpKind::Name)?;
+        let next = toks.get(np.last + 1).filter(|t| t.para == toks[i].para);
+        next.is_none_or(|t| t.ends_sentence() || t.is_punct(","))
+            .then_some(Attr {
+                cue: (dash, dash),
+                speaker: np,
+            })
     }
 
     /// Token `m` opens a quotation of more than four words (a statement, not a title).
@@ -377,7 +422,8 @@ impl Extraction<'_> {
                 });
             }
             let told = f & class::TOLD != 0;
-            let subject = if self.participle(c) && c > lo && toks[c - 1].is_punct(",") {
+            let after_clause = toks[c - 1].is_punct(",") || is_adverbial_conjunction(&toks[c - 1]);
+            let subject = if self.participle(c) && c > lo && after_clause {
                 self.main_subject(lo, c)
             } else {
                 self.subject(c, lo)
@@ -386,7 +432,12 @@ impl Extraction<'_> {
                 // "Beck joked, again using a Southern accent, “…”": a parenthetical may come between
                 let parenthetical =
                     toks[e + 1].is_punct(",") && toks[sep].is_punct(",") && sep - e < 14;
-                if self.skippable(e + 1, sep, told) || parenthetical {
+                // "Clinton said on the other hand, “…”": a prepositional phrase may come between
+                let adjunct = sep - e <= 7
+                    && toks[e + 1].is(class::STOP)
+                    && !toks[e + 1].is(class::DET | class::PRONOUN | class::RELATIVE)
+                    && (e + 1..sep).all(|k| toks[k].is_word() && self.cue_at(k).is_none());
+                if self.skippable(e + 1, sep, told) || parenthetical || adjunct {
                     return Some(Attr {
                         cue: (c, e),
                         speaker: np,
@@ -478,19 +529,19 @@ impl Extraction<'_> {
                     && toks[k].quote.is_none()
                     && (!toks[k].is(class::STOP) || toks[k].is(class::DET))
             };
-            let Some(k) = (k..i.min(k + 3)).find(|&k| opens(k)) else {
-                continue;
-            };
-            let Some(np) =
-                speaker::starting_at(toks, k, i).filter(|np| np.kind != NpKind::Relative)
-            else {
-                continue;
-            };
-            let next = toks.get(np.last + 1).filter(|_| np.last + 1 < i);
-            if next.is_some_and(|t| {
-                t.is_word() && (!t.is(class::STOP) || t.is(class::AUX)) && !t.possessive()
-            }) {
-                return Some(np);
+            // the phrase may follow a word or two ("But", "Rival Hillary Clinton")
+            for k in (k..i.min(k + 3)).filter(|&k| opens(k)) {
+                let Some(np) =
+                    speaker::starting_at(toks, k, i).filter(|np| np.kind != NpKind::Relative)
+                else {
+                    continue;
+                };
+                let next = toks.get(np.last + 1).filter(|_| np.last + 1 < i);
+                if next.is_some_and(|t| {
+                    t.is_word() && (!t.is(class::STOP) || t.is(class::AUX)) && !t.possessive()
+                }) {
+                    return Some(np);
+                }
             }
         }
         None
@@ -525,7 +576,7 @@ impl Extraction<'_> {
         let toks = self.toks;
         let after_comma = i > lo && (ends_clause(toks, i - 1) || is_dash(&toks[i - 1]));
         let speaker = if self.participle(i) {
-            if after_comma {
+            if after_comma || (i > lo && is_adverbial_conjunction(&toks[i - 1])) {
                 self.main_subject(lo, i)
             } else if i > lo && toks[i - 1].is(class::AUX) {
                 self.subject(i, lo) // "is saying"
@@ -764,10 +815,15 @@ impl Extraction<'_> {
             if t.lower == "that" && m > j && toks[m - 1].is_punct(",") {
                 return (m + 1, true);
             }
-            // "told The Post and Courier newspaper of Charleston on Saturday that"
+            // "told The Post and Courier newspaper of Charleston on Saturday that", "says on its
+            // website that": after a hearer or a prepositional phrase, any words up to "that"
+            let pp = toks[j].is(class::STOP)
+                && !toks[j].is(class::DET | class::PRONOUN | class::RELATIVE);
             if t.lower == "that"
                 && (j..m).all(|k| {
-                    self.adverbial_word(k) || toks[k].is_punct(",") || (told && toks[k].is_word())
+                    self.adverbial_word(k)
+                        || toks[k].is_punct(",")
+                        || ((told || pp) && toks[k].is_word())
                 })
             {
                 return (m + 1, true);
@@ -1079,6 +1135,15 @@ impl Extraction<'_> {
 /// A comma or dash between a quotation and its attribution.
 fn is_separator(t: &Tok) -> bool {
     t.is_punct(",") || is_dash(t)
+}
+
+/// "before asking", "while saying", "after telling": the participle's subject is the main clause's.
+fn is_adverbial_conjunction(t: &Tok) -> bool {
+    t.is_word()
+        && matches!(
+            t.lower.as_str(),
+            "before" | "after" | "while" | "when" | "by" | "in" | "without"
+        )
 }
 
 fn is_dash(t: &Tok) -> bool {

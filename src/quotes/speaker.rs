@@ -63,7 +63,7 @@ const NAME_JOINERS: [&str; 11] = [
     "of", "de", "del", "da", "van", "von", "al", "bin", "la", "le", "du",
 ];
 /// Prepositions that attach an affiliation to a person noun ("a spokesman for the ministry").
-const AFFILIATION: [&str; 4] = ["for", "of", "at", "to"];
+const AFFILIATION: [&str; 7] = ["for", "of", "at", "to", "in", "with", "from"];
 /// Words that can stand alone as an indefinite speaker ("some say", "others argued").
 const QUANTIFIER_SPEAKERS: [&str; 7] =
     ["some", "many", "others", "most", "few", "several", "those"];
@@ -134,6 +134,14 @@ fn modifier(toks: &[Tok], i: usize) -> bool {
         && !t.possessive()
 }
 
+/// A lower-case word that can stand between two names as a title ("Tulsa police Chief Chuck
+/// Jordan", "Cruz constituent Dan Golvach"), not a verb ("Russia attacked Ukraine").
+fn title_word(toks: &[Tok], k: usize) -> bool {
+    let t = &toks[k];
+    let verb_like = t.lower.ends_with("ed") || t.lower.ends_with("ing") || t.lower.ends_with('s');
+    modifier(toks, k) && !t.cap && (t.is(class::NOMINAL) || !verb_like)
+}
+
 /// The phrase whose last token is `e` (not reaching before `lo`).
 pub fn ending_at(toks: &[Tok], e: usize, lo: usize) -> Option<Np> {
     let t = toks.get(e)?;
@@ -172,6 +180,19 @@ fn name_ending_at(toks: &[Tok], e: usize, lo: usize) -> Np {
             p > lo + 1 && toks[p].lower == "the" && toks[p - 1].lower == "of" && namey(toks, p - 2);
         if namey(toks, p) || joiner || article {
             s = p;
+            continue;
+        }
+        // "Tulsa police Chief Chuck Jordan", "White House spokesman Josh Earnest": a title noun
+        // between two names joins them
+        let gap = (lo..=p)
+            .rev()
+            .take(2)
+            .take_while(|&k| title_word(toks, k))
+            .count();
+        let before = p + 1 - gap;
+        let titled = gap > 0;
+        if titled && before > lo && namey(toks, before - 1) && !toks[before - 1].possessive() {
+            s = before - 1;
         } else {
             break;
         }
@@ -297,14 +318,10 @@ pub fn starting_at(toks: &[Tok], s: usize, hi: usize) -> Option<Np> {
         // "Virginia delegate Beau Correll": a title noun between two names joins them
         while !toks[e].possessive() {
             let gap = (e + 1..hi.min(e + 3))
-                .take_while(|&k| modifier(toks, k) && !toks[k].cap)
+                .take_while(|&k| title_word(toks, k))
                 .count();
             let n = e + 1 + gap;
-            if gap == 0
-                || n >= hi
-                || !namey(toks, n)
-                || !(e + 1..n).any(|k| toks[k].is(class::PERSON))
-            {
+            if gap == 0 || n >= hi || !namey(toks, n) {
                 break;
             }
             e = n;
@@ -548,6 +565,15 @@ fn clause_subject(toks: &[Tok], comma: usize, lo: usize) -> Option<Np> {
 /// "X, a doctor, said" / "X, who chairs the panel, said" / "X, 43, said": `comma` is the comma
 /// before the cue.
 fn apposition_before(toks: &[Tok], comma: usize, lo: usize) -> Option<Np> {
+    // "Gov. John Kasich (R-OH), said"
+    if comma > lo && toks[comma - 1].is_punct(")") {
+        let open = (lo..comma - 1)
+            .rev()
+            .take(10)
+            .find(|&j| toks[j].is_punct("("))?;
+        let e = open.checked_sub(1).filter(|&e| e >= lo)?;
+        return ending_at(toks, e, lo).filter(|np| np.kind == NpKind::Name);
+    }
     let start = (lo..comma)
         .rev()
         .take(16)
