@@ -48,14 +48,26 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::Merge(args) => {
+            let config = match &args.config {
+                Some(path) => StanceConfig::load(path)?,
+                None => StanceConfig::default(),
+            };
+            let summary = crate::pipeline::run::merge(&args.dirs, &args.out, Some(&(config.min_relevance, config.aggregate)))?;
+            eprintln!("merged {} folders: {} articles into {}", args.dirs.len(), summary.articles, args.out.display());
+            Ok(summary.exit_code())
+        }
         Command::Compare(args) => {
             crate::stance::report::compare(&args.out_dir, &args.html)?;
             eprintln!("report written to {}", args.html.display());
             Ok(0)
         }
-        Command::Eval(EvalCommand::Stance { data, format, model, zero_shot, json }) => {
+        Command::Eval(EvalCommand::Stance { data, format, model, zero_shot, heldout, dev_fraction, json }) => {
             let format: crate::stance::data::DataFormat = format.parse()?;
             let mut examples = crate::stance::data::load(&data, format)?;
+            if let Some(seed) = heldout {
+                examples = crate::stance::data::split_dev(examples, dev_fraction, seed).1;
+            }
             if zero_shot {
                 examples.retain(|e| e.zero_shot == Some(true));
             }
@@ -77,6 +89,9 @@ pub fn run(cli: Cli) -> Result<i32> {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 println!("{} ({format}{})\n{report}", data.display(), if zero_shot { ", zero-shot topics" } else { "" });
+                if heldout.is_some() {
+                    println!("(held-out dev split of the training file)");
+                }
             }
             Ok(0)
         }
@@ -158,7 +173,13 @@ fn run_pipeline(args: &RunArgs) -> Result<i32> {
     };
     let config = RunConfig {
         inputs: args.inputs.clone(),
-        out: args.out.clone(),
+        out: match (&args.out, args.inputs.iter().any(|i| i.as_os_str() == "-")) {
+            (Some(dir), _) => Some(dir.clone()),
+            (None, true) => None,
+            (None, false) => Some(PathBuf::from("out")),
+        },
+        shard: args.shard.as_deref().map(crate::pipeline::run::parse_shard).transpose()?,
+        resume: args.resume,
         read,
         batch: args.batch.max(1),
         threads,

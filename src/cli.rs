@@ -22,6 +22,8 @@ pub enum Command {
     /// Score a model or stage against annotated data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Concatenate shard outputs and recompute the outlet and speaker aggregates.
+    Merge(MergeArgs),
     /// Draw the outlet comparison of a run's output as a self-contained HTML page.
     Compare(CompareArgs),
 }
@@ -48,9 +50,16 @@ pub struct RunArgs {
     /// Input files and folders (read recursively); `-` reads JSONL articles from stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Output folder for the tables (created if missing).
-    #[arg(long, short, value_name = "DIR", default_value = "out")]
-    pub out: PathBuf,
+    /// Output folder for the tables (created if missing). Default `out`, or JSON lines on stdout
+    /// when the input is `-` (for Spark `RDD.pipe`, Hadoop streaming, Ray).
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Process only shard I of N: the articles whose id hashes to I (stable across machines).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Continue an interrupted run in the same --out folder, skipping finished articles.
+    #[arg(long)]
+    pub resume: bool,
     /// Outlet name for articles that carry none (else the sub-folder name is used).
     #[arg(long, value_name = "NAME")]
     pub outlet: Option<String>,
@@ -190,6 +199,13 @@ pub enum EvalCommand {
         /// VAST: score zero-shot topics only.
         #[arg(long)]
         zero_shot: bool,
+        /// Score only the dev part that `train stance --seed SEED` held out of this file
+        /// (the file was otherwise used for training).
+        #[arg(long, value_name = "SEED")]
+        heldout: Option<u64>,
+        /// Dev share used with --heldout (as in training).
+        #[arg(long, default_value_t = 0.1)]
+        dev_fraction: f32,
         #[arg(long)]
         json: bool,
     },
@@ -202,4 +218,17 @@ pub struct CompareArgs {
     /// HTML file to write.
     #[arg(long, default_value = "report.html")]
     pub html: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct MergeArgs {
+    /// Output folders of `newsmine run --shard I/N`.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Folder for the merged tables.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Stance targets used by the shards (for the aggregation settings; default: the bundled file).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }

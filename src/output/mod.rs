@@ -29,7 +29,27 @@ pub struct Table {
 }
 
 impl Table {
-    /// Creates the table and writes its header from the field names of `R`.
+    /// Reopens the temporary file of an interrupted run, cut to `len` bytes (what was written up
+    /// to its last finished batch), for appending.
+    pub fn resume(dir: &Path, name: &str, len: u64) -> Result<Self> {
+        let path = dir.join(format!("{name}.csv"));
+        let tmp = dir.join(format!("{name}.csv.tmp"));
+        let file = std::fs::OpenOptions::new().write(true).open(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        file.set_len(len).map_err(|e| Error::io(&tmp, e))?;
+        let mut file = file;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0)).map_err(|e| Error::io(&tmp, e))?;
+        let writer = csv::WriterBuilder::new().has_headers(false).from_writer(BufWriter::new(file));
+        Ok(Table { path, tmp, writer, rows: 0 })
+    }
+
+    /// Flushes and returns the bytes written so far.
+    pub fn flush(&mut self) -> Result<u64> {
+        self.writer.flush().map_err(|e| Error::io(&self.tmp, e))?;
+        let meta = self.writer.get_ref().get_ref().metadata().map_err(|e| Error::io(&self.tmp, e))?;
+        Ok(meta.len())
+    }
+
+    /// Creates the table and writes its header.
     pub fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Self> {
         let path = dir.join(format!("{name}.csv"));
         let tmp = dir.join(format!("{name}.csv.tmp"));
@@ -41,6 +61,13 @@ impl Table {
 
     pub fn write<R: Serialize>(&mut self, row: &R) -> Result<()> {
         self.writer.serialize(row)?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Writes a raw record (as read from another table).
+    pub fn write_record(&mut self, rec: &csv::StringRecord) -> Result<()> {
+        self.writer.write_record(rec)?;
         self.rows += 1;
         Ok(())
     }
@@ -184,7 +211,57 @@ pub struct Tables {
     pub errors: Table,
 }
 
+/// The tables with one or more rows per article, as `merge` concatenates them.
+pub const PER_ARTICLE_TABLES: [&str; 7] = ["articles", "entities", "entity_counts", "quotes", "stance", "article_stance", "errors"];
+
+/// Data rows of a finished CSV table (0 when it is missing).
+pub fn count_rows(path: &Path) -> Result<usize> {
+    if !path.is_file() {
+        return Ok(0);
+    }
+    let mut r = csv::Reader::from_path(path)?;
+    let mut n = 0;
+    let mut rec = csv::ByteRecord::new();
+    while r.read_byte_record(&mut rec)? {
+        n += 1;
+    }
+    Ok(n)
+}
+
 impl Tables {
+    fn all_mut(&mut self) -> [(&'static str, &mut Table); 7] {
+        [
+            ("articles", &mut self.articles),
+            ("entities", &mut self.entities),
+            ("entity_counts", &mut self.entity_counts),
+            ("quotes", &mut self.quotes),
+            ("stance", &mut self.stance),
+            ("article_stance", &mut self.article_stance),
+            ("errors", &mut self.errors),
+        ]
+    }
+
+    /// Flushes every table; returns each one's length in bytes (the resume point).
+    pub fn flush(&mut self) -> Result<std::collections::BTreeMap<String, u64>> {
+        self.all_mut().into_iter().map(|(n, t)| Ok((n.to_string(), t.flush()?))).collect()
+    }
+
+    /// Reopens the tables of an interrupted run at their recorded lengths.
+    pub fn resume(dir: &Path, lengths: &std::collections::BTreeMap<String, u64>) -> Result<Self> {
+        let len = |n: &str| {
+            lengths.get(n).copied().ok_or_else(|| Error::Data { path: dir.to_path_buf(), msg: format!("progress file lacks {n}.csv") })
+        };
+        Ok(Tables {
+            articles: Table::resume(dir, "articles", len("articles")?)?,
+            entities: Table::resume(dir, "entities", len("entities")?)?,
+            entity_counts: Table::resume(dir, "entity_counts", len("entity_counts")?)?,
+            quotes: Table::resume(dir, "quotes", len("quotes")?)?,
+            stance: Table::resume(dir, "stance", len("stance")?)?,
+            article_stance: Table::resume(dir, "article_stance", len("article_stance")?)?,
+            errors: Table::resume(dir, "errors", len("errors")?)?,
+        })
+    }
+
     pub fn create(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         Ok(Tables {
@@ -210,6 +287,9 @@ impl Tables {
 
     /// Writes every row that one analysed article contributes.
     pub fn write_analysis(&mut self, a: &Analysis) -> Result<()> {
+        for r in crate::stance::aggregate::article_rows(a) {
+            self.article_stance.write(&r)?;
+        }
         let art = &a.article;
         let id = art.id.as_str();
         for w in &art.warnings {
@@ -327,15 +407,10 @@ impl Tables {
 
     /// Moves every table into place; returns their paths.
     pub fn finish(self) -> Result<Vec<PathBuf>> {
-        Ok(vec![
-            self.articles.finish()?,
-            self.entities.finish()?,
-            self.entity_counts.finish()?,
-            self.quotes.finish()?,
-            self.stance.finish()?,
-            self.article_stance.finish()?,
-            self.errors.finish()?,
-        ])
+        [self.articles, self.entities, self.entity_counts, self.quotes, self.stance, self.article_stance, self.errors]
+            .into_iter()
+            .map(Table::finish)
+            .collect()
     }
 }
 

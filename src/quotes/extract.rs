@@ -57,6 +57,8 @@ const CLAUSE_PRONOUNS: [&str; 7] = ["he", "she", "it", "they", "we", "i", "you"]
 const TITLE_SMALL: [&str; 15] = [
     "of", "the", "a", "an", "and", "or", "in", "on", "for", "to", "with", "at", "by", "from", "vs",
 ];
+/// The longest clause considered, in tokens: bounds the work on text without sentence breaks.
+const MAX_CLAUSE_TOKENS: usize = 200;
 /// Conjunctions that open a clause of its own after a comma ("…, while others said …").
 const CONTRAST: [&str; 6] = ["while", "whereas", "but", "although", "though", "and"];
 /// Forms of "be": an auxiliary that makes a past participle passive ("was told").
@@ -90,6 +92,7 @@ pub fn extract(
         l: &layout,
         toks: &layout.toks,
         stmts: Vec::new(),
+        cue_speakers: std::collections::BTreeMap::new(),
         used: vec![false; layout.toks.len()],
         consumed: vec![false; n],
         open_tok,
@@ -110,6 +113,8 @@ struct Extraction<'a> {
     l: &'a Layout,
     toks: &'a [Tok],
     stmts: Vec<Stmt>,
+    /// the speaker of each cue token used so far, for participles in the same sentence
+    cue_speakers: std::collections::BTreeMap<usize, Np>,
     /// tokens that are the cue of a statement already
     used: Vec<bool>,
     /// quotations that are a statement or part of one already
@@ -156,6 +161,13 @@ impl Extraction<'_> {
             Some((_, f)) => f & class::PREP != 0 || (f & class::SPEECH != 0 && self.participle(i)),
             None => false,
         }
+    }
+
+    fn push_stmt(&mut self, stmt: Stmt) {
+        if let (Some((c, _)), Some(np)) = (stmt.cue, &stmt.speaker) {
+            self.cue_speakers.entry(c).or_insert_with(|| np.clone());
+        }
+        self.stmts.push(stmt);
     }
 
     fn mark_used(&mut self, (a, b): (usize, usize)) {
@@ -224,7 +236,7 @@ impl Extraction<'_> {
             };
             self.mark_used(attr.cue);
             self.consumed[q] = true;
-            self.stmts.push(Stmt {
+            self.push_stmt(Stmt {
                 kind: QuoteKind::Direct,
                 span: self.l.quotes[q].inner,
                 cue: Some(attr.cue),
@@ -422,8 +434,9 @@ impl Extraction<'_> {
                 });
             }
             let told = f & class::TOLD != 0;
-            let after_clause = toks[c - 1].is_punct(",") || is_adverbial_conjunction(&toks[c - 1]);
-            let subject = if self.participle(c) && c > lo && after_clause {
+            let after_clause =
+                c > lo && (toks[c - 1].is_punct(",") || is_adverbial_conjunction(&toks[c - 1]));
+            let subject = if self.participle(c) && after_clause {
                 self.main_subject(lo, c)
             } else {
                 self.subject(c, lo)
@@ -437,7 +450,11 @@ impl Extraction<'_> {
                     && toks[e + 1].is(class::STOP)
                     && !toks[e + 1].is(class::DET | class::PRONOUN | class::RELATIVE)
                     && (e + 1..sep).all(|k| toks[k].is_word() && self.cue_at(k).is_none());
-                if self.skippable(e + 1, sep, told) || parenthetical || adjunct {
+                // "Politico reveals a few relevant facts: “…”": an object before a colon
+                let object = toks[sep].is_punct(":")
+                    && sep - e <= 10
+                    && (e + 1..sep).all(|k| toks[k].is_word() && self.cue_at(k).is_none());
+                if self.skippable(e + 1, sep, told) || parenthetical || adjunct || object {
                     return Some(Attr {
                         cue: (c, e),
                         speaker: np,
@@ -509,42 +526,51 @@ impl Extraction<'_> {
     /// The subject of the main clause, for a participle cue at `i` ("the ministry …, adding"):
     /// the speaker of an earlier cue in the sentence, else the sentence's first phrase.
     fn main_subject(&self, lo: usize, i: usize) -> Option<Np> {
-        let earlier = self
-            .stmts
-            .iter()
-            .filter(|s| s.cue.is_some_and(|(c, _)| c >= lo && c < i))
-            .max_by_key(|s| s.cue.map(|(c, _)| c))
-            .and_then(|s| s.speaker.clone());
-        if earlier.is_some() {
-            return earlier;
+        if let Some((_, np)) = self.cue_speakers.range(lo..i).next_back() {
+            return Some(np.clone());
         }
+        // a window: a sentence without full stops may be a whole page
+        let lo = lo.max(i.saturating_sub(MAX_CLAUSE_TOKENS));
         // the first phrase at the start of the sentence or after a comma or dash that a verb
-        // follows: not "Speaking at a rally", "Hours after the vote" or "WASHINGTON (AP) —"
+        // follows: not "Speaking at a rally", "Hours after the vote" or "WASHINGTON (AP) —". A
+        // plain verb form (an auxiliary, a cue, "-ed", "-s") is preferred to any other word.
         let toks = self.toks;
-        let starts =
-            std::iter::once(lo).chain((lo..i).filter(|&k| is_separator(&toks[k])).map(|k| k + 1));
-        for k in starts {
-            let opens = |k: usize| {
-                toks[k].is_word()
-                    && toks[k].quote.is_none()
-                    && (!toks[k].is(class::STOP) || toks[k].is(class::DET))
-            };
+        let starts: Vec<usize> = std::iter::once(lo)
+            .chain((lo..i).filter(|&k| is_separator(&toks[k])).map(|k| k + 1))
+            .collect();
+        let opens = |k: usize| {
+            toks[k].is_word()
+                && toks[k].quote.is_none()
+                && (!toks[k].is(class::STOP) || toks[k].is(class::DET | class::PRONOUN))
+        };
+        let mut loose = None;
+        for &start in &starts {
             // the phrase may follow a word or two ("But", "Rival Hillary Clinton")
-            for k in (k..i.min(k + 3)).filter(|&k| opens(k)) {
+            for k in (start..i.min(start + 3)).filter(|&k| opens(k)) {
                 let Some(np) =
                     speaker::starting_at(toks, k, i).filter(|np| np.kind != NpKind::Relative)
                 else {
                     continue;
                 };
-                let next = toks.get(np.last + 1).filter(|_| np.last + 1 < i);
-                if next.is_some_and(|t| {
-                    t.is_word() && (!t.is(class::STOP) || t.is(class::AUX)) && !t.possessive()
-                }) {
+                let Some(next) = toks
+                    .get(np.last + 1)
+                    .filter(|t| np.last + 1 < i && t.is_word() && !t.possessive())
+                else {
+                    continue;
+                };
+                let strict = next.is(class::AUX | class::CUE | class::TOLD)
+                    || (!next.cap
+                        && (next.lower.ends_with("ed") || next.lower.ends_with('s'))
+                        && !next.is(class::NOMINAL | class::TIME));
+                if strict {
                     return Some(np);
+                }
+                if loose.is_none() && !next.is(class::STOP | class::NOMINAL | class::TIME) {
+                    loose = Some(np);
                 }
             }
         }
-        None
+        loose
     }
 
     // -----------------------------------------------------------------------------------------
@@ -556,13 +582,18 @@ impl Extraction<'_> {
             let mut i = lo;
             while i < hi {
                 let cue = if self.used[i] { None } else { self.cue_at(i) };
+                // clauses are read within a window around the cue (see MAX_CLAUSE_TOKENS)
+                let (wlo, whi) = (
+                    lo.max(i.saturating_sub(MAX_CLAUSE_TOKENS)),
+                    hi.min(i + MAX_CLAUSE_TOKENS),
+                );
                 match cue {
                     Some((e, f)) if f & class::PREP != 0 => {
-                        self.according(i, e, lo, hi);
+                        self.according(i, e, wlo, whi);
                         i = e + 1;
                     }
                     Some((e, f)) => {
-                        self.reported(i, e, f, lo, hi);
+                        self.reported(i, e, f, wlo, whi);
                         i = e + 1;
                     }
                     None => i += 1,
@@ -726,7 +757,7 @@ impl Extraction<'_> {
                 self.consumed[q] = true;
                 self.mark_used(cue);
                 let kind = QuoteKind::Direct;
-                self.stmts.push(Stmt {
+                self.push_stmt(Stmt {
                     kind,
                     span: self.l.quotes[q].inner,
                     cue: Some(cue),
@@ -771,7 +802,7 @@ impl Extraction<'_> {
                 .is_some_and(|c| c.is_uppercase())
             {
                 self.consumed[q] = true;
-                self.stmts.push(Stmt {
+                self.push_stmt(Stmt {
                     kind: QuoteKind::Direct,
                     span: inner,
                     cue: Some(cue),
@@ -796,7 +827,7 @@ impl Extraction<'_> {
         } else {
             QuoteKind::Indirect
         };
-        self.stmts.push(Stmt {
+        self.push_stmt(Stmt {
             kind,
             span,
             cue: Some(cue),
@@ -963,6 +994,14 @@ impl Extraction<'_> {
 
     fn unattributed(&mut self) {
         let toks = self.toks;
+        // the statements with a speaker so far, in text order: the sources of consecutive quotes
+        let mut attributed: Vec<Stmt> = self
+            .stmts
+            .iter()
+            .filter(|s| s.speaker.is_some())
+            .cloned()
+            .collect();
+        attributed.sort_by_key(|s| s.span.start);
         for q in 0..self.l.quotes.len() {
             if self.consumed[q] {
                 continue;
@@ -994,23 +1033,6 @@ impl Extraction<'_> {
             };
             let para = toks[o].para;
             let start = quote.inner.start;
-            // (a quotation run over paragraphs belongs to its first and its last)
-            let same_para = |s: &Stmt| {
-                s.speaker.is_some()
-                    && (self.l.paragraph_at(s.span.start) == para
-                        || self.l.paragraph_at(s.span.end.saturating_sub(1)) == para)
-            };
-            // consecutive quotes of one speaker: the previous statement of the paragraph, else the next
-            let prev = self
-                .stmts
-                .iter()
-                .filter(|s| same_para(s) && s.span.start < start)
-                .max_by_key(|s| s.span.start);
-            let next = self
-                .stmts
-                .iter()
-                .filter(|s| same_para(s) && s.span.start > start)
-                .min_by_key(|s| s.span.start);
             let mut stmt = Stmt {
                 kind,
                 span: quote.inner,
@@ -1018,29 +1040,47 @@ impl Extraction<'_> {
                 speaker: None,
                 reason: Some("no cue or speaker near the quote"),
             };
-            if let Some(src) = prev.or(next) {
+            if let Some(src) = self.consecutive_source(&attributed, para, start) {
                 stmt.cue = src.cue;
                 stmt.speaker = src.speaker.clone();
                 stmt.reason = None;
             } else if self.cfg.inherit_across_paragraphs && o == plo && para > 0 {
                 // a quotation that opens a paragraph goes on with the previous paragraph's speaker
-                let last = self
-                    .stmts
+                let before = attributed.partition_point(|s| s.span.start < start);
+                let last = attributed[..before]
                     .iter()
-                    .filter(|s| {
-                        s.speaker.is_some()
-                            && s.kind != QuoteKind::Indirect
-                            && self.l.paragraph_at(s.span.start) + 1 == para
-                    })
-                    .max_by_key(|s| s.span.start);
+                    .rev()
+                    .take_while(|s| self.l.paragraph_at(s.span.start) + 1 >= para)
+                    .find(|s| {
+                        let last_para = self.l.paragraph_at(s.span.end.saturating_sub(1));
+                        last_para + 1 == para
+                    });
                 if let Some(src) = last {
                     stmt.speaker = src.speaker.clone();
                     stmt.reason = None;
                 }
             }
             self.consumed[q] = true;
-            self.stmts.push(stmt);
+            self.push_stmt(stmt);
         }
+    }
+
+    /// The statement whose speaker a quotation of paragraph `para` starting at `start` keeps:
+    /// the previous one of the paragraph, else the next (a quotation run over paragraphs belongs
+    /// to its first and its last).
+    fn consecutive_source<'s>(
+        &self,
+        attributed: &'s [Stmt],
+        para: usize,
+        start: usize,
+    ) -> Option<&'s Stmt> {
+        let in_para = |s: &Stmt| {
+            self.l.paragraph_at(s.span.start) == para
+                || self.l.paragraph_at(s.span.end.saturating_sub(1)) == para
+        };
+        let at = attributed.partition_point(|s| s.span.start < start);
+        let prev = attributed[..at].iter().rev().take(8).find(|s| in_para(s));
+        prev.or_else(|| attributed[at..].iter().take(8).find(|s| in_para(s)))
     }
 
     /// The title of a work: announced ("the book “…”", "titled “…”") or in Title Case in the
@@ -1104,10 +1144,9 @@ impl Extraction<'_> {
                     .and_then(|np| resolved.get(&(np.first, np.last)))
                     .cloned()
                     .unwrap_or_default();
-                // a relative pronoun is shown as the phrase it stands for ("officials, who said")
+                // as written ("who" too: its canonical name says whom it stands for)
                 let speaker = s.speaker.as_ref().map(|np| {
-                    let shown = np.antecedent.as_deref().unwrap_or(np);
-                    let span = shown.span(toks);
+                    let span = np.span(toks);
                     (l.text(span), span)
                 });
                 let reason = match &speaker {

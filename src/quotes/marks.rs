@@ -237,22 +237,27 @@ pub fn find(chars: &[char], paragraphs: &[Span], limits: Limits) -> Vec<Quoted> 
         .iter()
         .map(|q| Span::new(q.open.start, q.close.map_or(q.inner.end, |c| c.end)))
         .collect();
+    // (the double quotes are sorted and disjoint: a binary search finds the one around a mark)
+    let inside_double = |m: &Mark| {
+        let k = doubles.partition_point(|d| d.start <= m.span.start);
+        k > 0 && doubles[k - 1].contains(&m.span)
+    };
     for para_marks in &marks {
         let singles: Vec<Mark> = para_marks
             .iter()
-            .filter(|m| m.level == Level::Single && !doubles.iter().any(|d| d.contains(&m.span)))
+            .filter(|m| m.level == Level::Single && !inside_double(m))
             .copied()
             .collect();
         pair_singles(chars, &singles, limits, &mut out);
     }
-    // quotes inside quotes are not statements of their own
+    // quotes inside quotes are not statements of their own; sorted by start (outer first), a
+    // quote is inside another exactly when it ends before the furthest end seen so far
     out.sort_by_key(|q| (q.open.start, std::cmp::Reverse(q.inner.end)));
     let mut kept: Vec<Quoted> = Vec::with_capacity(out.len());
+    let mut furthest = 0;
     for q in out {
-        if !kept
-            .iter()
-            .any(|k| k.open.start <= q.open.start && q.inner.end <= k.inner.end)
-        {
+        if kept.is_empty() || q.inner.end > furthest {
+            furthest = q.inner.end;
             kept.push(q);
         }
     }

@@ -1,4 +1,20 @@
 //! Quoted statements (direct, mixed, indirect) and their speakers.
+//!
+//! Rule-based and deterministic: quotation marks are paired (`marks`), the text is tokenised
+//! with the marks as tokens (`layout`), attributions are read around cue words from the lexicon
+//! in `data/cues.txt` (`extract`, with speaker phrases from `speaker`), and speakers are linked
+//! to the NER stage's entities, or without NER to the fullest form of their name (`resolve`).
+//!
+//! - **direct**: the text inside quotation marks (the span excludes the marks), with its
+//!   attribution before or after it, or kept from the previous statement of the paragraph;
+//! - **mixed**: a content clause of reported speech that holds quoted words (the span is the
+//!   clause, marks included: `the agreements remain “valid and relevant,”`);
+//! - **indirect**: a content clause of reported speech without quoted words.
+//!
+//! A quotation interrupted by its attribution ("“A,” he said, “B.”") gives one row per piece,
+//! sharing cue and speaker. `paragraph` and `sentence` index the Doc's segmentation; when the
+//! Doc has none (the text stage switched off), a plain line / full-stop segmentation of the
+//! quotes stage's own.
 pub mod lexicon;
 use crate::text::Span;
 use serde::Serialize;

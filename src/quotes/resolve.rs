@@ -16,6 +16,7 @@ use super::layout::{Layout, Tok};
 use super::lexicon::class;
 use super::speaker::{namey, sentence_initial, Np, NpKind};
 use crate::ner::{Entity, EntityLabel};
+use std::collections::HashMap;
 
 /// What a speaker refers to.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -78,8 +79,13 @@ pub struct Resolver<'a> {
     aliases: Vec<(String, Np)>,
     /// runs of name words in the article, for the fullest form of a name when NER is off
     names: Vec<(usize, usize)>,
+    /// those runs without titles, by their last word
+    by_last: HashMap<String, Vec<(usize, usize)>>,
 }
 
+/// How many earlier speakers, entity mentions and aliases a lookup considers: bounds the work on
+/// very long texts (an article names far fewer).
+const WINDOW: usize = 400;
 /// How far back (in paragraphs) a pronoun or "the statement" looks for its referent.
 const PRONOUN_REACH: usize = 2;
 const DOCUMENT_REACH: usize = 3;
@@ -115,12 +121,21 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+        let mut by_last: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for &(a, b) in &names {
+            let (a, b) = trimmed_name(toks, a, b);
+            by_last
+                .entry(strip_possessive(&toks[b].lower))
+                .or_default()
+                .push((a, b));
+        }
         Resolver {
             layout,
             entities,
             seen: Vec::new(),
             aliases,
             names,
+            by_last,
         }
     }
 
@@ -203,11 +218,14 @@ impl<'a> Resolver<'a> {
         };
         let core = crate::text::Span::new(toks[first].span.start, toks[np.last].span.end);
         let head = toks[np.head].span;
-        let over: Vec<&&Entity> = self
-            .entities
+        let upto = self.entities.partition_point(|e| e.span.start < core.end);
+        let mut over: Vec<&&Entity> = self.entities[..upto]
             .iter()
+            .rev()
+            .take(16)
             .filter(|e| e.span.overlaps(&core))
             .collect();
+        over.reverse();
         if let Some(e) = over.iter().find(|e| e.span.overlaps(&head)).or(over.last()) {
             return Resolved::entity(e);
         }
@@ -221,12 +239,8 @@ impl<'a> Resolver<'a> {
                     .is_some_and(|w| strip_possessive(&w.to_lowercase()) == last)
         };
         let pos = toks[np.first].span.start;
-        let earlier = self
-            .entities
-            .iter()
-            .rev()
-            .find(|e| e.span.end <= pos && same(e));
-        if let Some(e) = earlier.or_else(|| self.entities.iter().find(|e| same(e))) {
+        let earlier = self.entities_before(pos).find(|e| same(e));
+        if let Some(e) = earlier.or_else(|| self.entities_after(pos).find(|e| same(e))) {
             return Resolved::entity(e);
         }
         Resolved {
@@ -240,21 +254,7 @@ impl<'a> Resolver<'a> {
     /// article ("Pashinian" → "Nikol Pashinian").
     fn fullest_name(&self, first: usize, last: usize) -> String {
         let toks = &self.layout.toks;
-        // a person's name without the titles before it ("Armenian Prime Minister Nikol Pashinian",
-        // "Sen. Elizabeth Warren"); initials stay ("Robert E. Lee")
-        let trimmed = |first: usize, last: usize| {
-            let person = !(first..=last).any(|k| toks[k].is(class::NOM_ORG | class::NOM_DOC));
-            let title = |k: usize| {
-                toks[k].is(class::NOMINAL)
-                    || (toks[k].lower.ends_with('.') && toks[k].lower.chars().count() > 2)
-            };
-            let f = match (first..last).rev().find(|&k| title(k)) {
-                Some(k) if person => k + 1,
-                _ => first,
-            };
-            (f, last)
-        };
-        let (f, l) = trimmed(first, last);
+        let (f, l) = trimmed_name(toks, first, last);
         let text_of = |(a, b): (usize, usize)| {
             strip_possessive_text(
                 &self
@@ -264,11 +264,13 @@ impl<'a> Resolver<'a> {
         };
         let key = strip_possessive(&toks[l].lower);
         let mut fuller: Vec<String> = self
-            .names
-            .iter()
-            .map(|&(a, b)| trimmed(a, b))
-            .filter(|&(a, b)| strip_possessive(&toks[b].lower) == key && b - a > l - f)
-            .map(text_of)
+            .by_last
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .filter(|&&(a, b)| b - a > l - f)
+            .take(WINDOW)
+            .map(|&r| text_of(r))
             .collect();
         fuller.sort_by_key(|t| std::cmp::Reverse(t.len()));
         // filled in only when the article's fuller forms agree (not "Clinton" with both "Hillary
@@ -278,6 +280,23 @@ impl<'a> Resolver<'a> {
             Some(best) if fuller.iter().all(|t| best.ends_with(t.as_str())) => best.clone(),
             _ => own,
         }
+    }
+
+    /// Entity mentions that end before char `pos`, nearest first (a window of them).
+    fn entities_before(&self, pos: usize) -> impl Iterator<Item = &'a Entity> + '_ {
+        let upto = self.entities.partition_point(|e| e.span.start < pos);
+        self.entities[..upto]
+            .iter()
+            .rev()
+            .filter(move |e| e.span.end <= pos)
+            .take(WINDOW)
+            .copied()
+    }
+
+    /// Entity mentions that start at or after char `pos`, nearest first (a window of them).
+    fn entities_after(&self, pos: usize) -> impl Iterator<Item = &'a Entity> + '_ {
+        let from = self.entities.partition_point(|e| e.span.start < pos);
+        self.entities[from..].iter().take(WINDOW).copied()
     }
 
     fn pronoun(&self, np: &Np, f: u32) -> Resolved {
@@ -308,14 +327,21 @@ impl<'a> Resolver<'a> {
         if self.entities.is_empty() && f & (class::PRON_M | class::PRON_F) != 0 {
             // without NER: the last person-like name that opened a sentence nearby ("Mary Jones
             // spoke at length. … she said")
-            let subject = self.names.iter().rev().find(|&&(a, b)| {
-                toks[a].span.end <= t.span.start
-                    && toks[a].para + reach >= t.para
-                    && b > a
-                    && sentence_initial(toks, a)
-                    && !(a..=b)
-                        .any(|k| toks[k].is(class::NOM_ORG | class::NOM_DOC) || toks[k].upper)
-            });
+            let upto = self
+                .names
+                .partition_point(|&(a, _)| toks[a].span.start < t.span.start);
+            let subject = self.names[..upto]
+                .iter()
+                .rev()
+                .take(WINDOW)
+                .find(|&&(a, b)| {
+                    toks[a].span.end <= t.span.start
+                        && toks[a].para + reach >= t.para
+                        && b > a
+                        && sentence_initial(toks, a)
+                        && !(a..=b)
+                            .any(|k| toks[k].is(class::NOM_ORG | class::NOM_DOC) || toks[k].upper)
+                });
             if let Some(&(a, b)) = subject {
                 return Resolved {
                     canonical: Some(self.fullest_name(a, b)),
@@ -328,10 +354,8 @@ impl<'a> Resolver<'a> {
             _ if f & (class::PRON_M | class::PRON_F) != 0 => l == EntityLabel::PER,
             _ => l == EntityLabel::ORG,
         };
-        let mention = self.entities.iter().rev().find(|e| {
-            e.span.end <= t.span.start
-                && label_fits(e.label)
-                && self.layout.paragraph_at(e.span.start) + reach.min(1) >= t.para
+        let mention = self.entities_before(t.span.start).find(|e| {
+            label_fits(e.label) && self.layout.paragraph_at(e.span.start) + reach.min(1) >= t.para
         });
         match mention {
             Some(e) => Resolved::entity(e),
@@ -367,15 +391,8 @@ impl<'a> Resolver<'a> {
         };
         if f & class::PERSON == 0 {
             // "the ministry" → "Russian Foreign Ministry", the nearest earlier such entity first
-            let before = self
-                .entities
-                .iter()
-                .rev()
-                .filter(|e| e.span.end <= t.span.start);
-            let after = self
-                .entities
-                .iter()
-                .filter(|e| e.span.start >= t.span.start);
+            let before = self.entities_before(t.span.start);
+            let after = self.entities_after(t.span.start);
             let hit = before.chain(after).find(|e| {
                 e.label != EntityLabel::PER && (has_head(entity_name(e)) || has_head(&e.text))
             });
@@ -431,6 +448,20 @@ impl<'a> Resolver<'a> {
 
 fn np_of(first: usize, last: usize) -> Np {
     Np::new(first, last, last, NpKind::Name)
+}
+
+/// A person's name without the titles before it ("Armenian Prime Minister Nikol Pashinian",
+/// "Sen. Elizabeth Warren"); initials stay ("Robert E. Lee"); organisations stay whole.
+fn trimmed_name(toks: &[Tok], first: usize, last: usize) -> (usize, usize) {
+    let person = !(first..=last).any(|k| toks[k].is(class::NOM_ORG | class::NOM_DOC));
+    let title = |k: usize| {
+        toks[k].is(class::NOMINAL)
+            || (toks[k].lower.ends_with('.') && toks[k].lower.chars().count() > 2)
+    };
+    match (first..last).rev().find(|&k| title(k)) {
+        Some(k) if person => (k + 1, last),
+        _ => (first, last),
+    }
 }
 
 /// Runs of name words in the whole article.

@@ -63,7 +63,7 @@ const NAME_JOINERS: [&str; 11] = [
     "of", "de", "del", "da", "van", "von", "al", "bin", "la", "le", "du",
 ];
 /// Prepositions that attach an affiliation to a person noun ("a spokesman for the ministry").
-const AFFILIATION: [&str; 7] = ["for", "of", "at", "to", "in", "with", "from"];
+const AFFILIATION: [&str; 8] = ["for", "of", "at", "to", "in", "with", "from", "on"];
 /// Words that can stand alone as an indefinite speaker ("some say", "others argued").
 const QUANTIFIER_SPEAKERS: [&str; 7] =
     ["some", "many", "others", "most", "few", "several", "those"];
@@ -145,7 +145,14 @@ fn title_word(toks: &[Tok], k: usize) -> bool {
 /// The phrase whose last token is `e` (not reaching before `lo`).
 pub fn ending_at(toks: &[Tok], e: usize, lo: usize) -> Option<Np> {
     let t = toks.get(e)?;
-    if !t.is_word() || e < lo {
+    if e < lo {
+        return None;
+    }
+    // "26% say"
+    if t.is_punct("%") && e > lo && is_number(&toks[e - 1]) {
+        return Some(Np::new(e - 1, e, e - 1, NpKind::Nominal(class::NOM_PER)));
+    }
+    if !t.is_word() {
         return None;
     }
     if t.is(class::PRONOUN) && SUBJECT_PRONOUNS.contains(&t.lower.as_str()) {
@@ -279,7 +286,13 @@ fn with_affiliation_before(toks: &[Tok], np: Np, lo: usize) -> Option<Np> {
         return (!weak).then_some(np);
     }
     match nominal_ending_at(toks, f - 2, lo) {
-        Some(mut person) if matches!(person.kind, NpKind::Nominal(k) if k & class::PERSON != 0) => {
+        // "a spokesman for the ministry", and any noun with a determiner ("the pitch on
+        // Kickstarter", "a letter from the American Legion")
+        Some(mut person)
+            if matches!(person.kind, NpKind::Nominal(k) if k & class::PERSON != 0)
+                || (matches!(person.kind, NpKind::Nominal(_))
+                    && toks[person.first].is(class::DET)) =>
+        {
             person.last = np.last;
             let mut of = np;
             if weak {
@@ -443,7 +456,6 @@ pub fn subject_before(toks: &[Tok], cue: usize, lo: usize) -> Option<Np> {
             || (toks[k - 1].is(class::TIME)
                 && toks[k - 1].is(class::STOP)
                 && !toks[k - 1].is(class::DET)))
-        && !(toks[k - 1].is(class::PRONOUN))
     {
         k -= 1;
         skipped += 1;
@@ -523,7 +535,8 @@ fn clause_subject(toks: &[Tok], comma: usize, lo: usize) -> Option<Np> {
         // a quotation that ends with punctuation ends a clause ("“…,” Flynn, a surrogate, said");
         // a title in quotation marks does not ("wearing “Ted Cruz” pins")
         let statement_end = p.kind == Kind::Close && cs >= 2 && toks[cs - 2].kind == Kind::Punct;
-        if p.is_punct(";") || p.is_punct(":") || p.ends_sentence() || statement_end {
+        // (the sentence start bounds the scan: a full stop inside it ends an abbreviation, "R-Fla.")
+        if p.is_punct(";") || p.is_punct(":") || statement_end {
             break;
         }
         cs -= 1;
@@ -577,7 +590,7 @@ fn apposition_before(toks: &[Tok], comma: usize, lo: usize) -> Option<Np> {
     let start = (lo..comma)
         .rev()
         .take(16)
-        .find(|&j| toks[j].is_punct(",") || toks[j].is_mark() || toks[j].ends_sentence())?;
+        .find(|&j| toks[j].is_punct(",") || toks[j].is_mark())?;
     if !toks[start].is_punct(",") || start <= lo || start + 1 >= comma {
         return None;
     }
