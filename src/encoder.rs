@@ -118,7 +118,7 @@ impl Backbone {
     pub fn forward(&self, ids: &Tensor, mask: &Tensor, type_ids: Option<&Tensor>, shapes: Option<&Tensor>, train: bool) -> Result<Tensor> {
         let mut embeds = Tensor::embedding(&self.word_embeddings, ids, 0, false, false);
         if let (Some(emb), Some(shapes)) = (&self.shape_embeddings, shapes) {
-            embeds = embeds + shapes.apply(emb);
+            embeds += shapes.apply(emb);
         }
         let out = self
             .bert

@@ -116,9 +116,9 @@ pub fn add_nominal_mentions(text: &str, doc: &Doc, entities: &mut Vec<Entity>) {
         }
         let antecedent = entities
             .iter()
+            .rev()
             .filter(|e| e.span.end <= span.start && matches!(e.label, EntityLabel::ORG | EntityLabel::LOC))
-            .filter(|e| key(&e.canonical).rsplit(' ').next() == Some(word))
-            .last();
+            .find(|e| key(&e.canonical).rsplit(' ').next() == Some(word));
         if let Some(a) = antecedent {
             added.push(Entity {
                 id: 0,

@@ -254,7 +254,7 @@ pub fn predict_words<S: AsRef<str>>(net: &NerNet, tokenizer: &Tokenizer, config:
             continue;
         }
         let words: Vec<&str> = words.iter().map(|w| w.as_ref()).collect();
-        let enc = encode_words(&tokenizer, &words)?;
+        let enc = encode_words(tokenizer, &words)?;
         wins.extend(windows(i, &enc, config.max_tokens, cls, sep));
     }
     // Length-bucketed batches: sort by length so padding is minimal.

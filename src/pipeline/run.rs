@@ -168,7 +168,7 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
 
 /// Where results go: CSV tables in a folder, or JSON lines on stdout.
 enum Sink {
-    Tables(Tables),
+    Tables(Box<Tables>),
     Jsonl(std::io::BufWriter<std::io::Stdout>),
 }
 
@@ -292,10 +292,10 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
                     eprintln!("newsmine: resuming {} after {} records", dir.display(), p.records_done);
                 }
                 resumed = Some(p);
-                Sink::Tables(tables)
+                Sink::Tables(Box::new(tables))
             } else {
                 let _ = std::fs::remove_file(dir.join(DONE_IDS));
-                Sink::Tables(Tables::create(dir)?)
+                Sink::Tables(Box::new(Tables::create(dir)?))
             }
         }
     };
