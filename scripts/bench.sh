@@ -13,7 +13,8 @@
 #                              [--no-spacy] [--spacy-full] [--no-scale] [--threads N]
 #   --limit N         N articles, spread evenly over the corpus (default: all 2,225)
 #   --scale K         the memory check reads the articles K times (default 10)
-#   --scale-limit N   articles in the memory check (x1 and xK; default: those of --limit)
+#   --scale-limit N   articles in the memory check, x1 and xK (default 200, at most --limit; 0 = all:
+#                     the full corpus x10 with all stages takes over an hour on 2 cores)
 #   --ner-model DIR   NER model folder (default models/ner)
 #   --stance-model DIR  stance model folder (default models/stance; when missing, a placeholder with
 #                     the NER encoder and a random head is made for the speed measurements)
@@ -21,6 +22,8 @@
 #                     (default: all of them; stance-heavy uses BBC-relevant targets so that stance
 #                     has work: the bundled targets concern Armenia-Azerbaijan, 3 BBC articles)
 #   --threads N       threads for every tool (default 2)
+#   --out DIR         where bench.json and each run's files go (default bench-out/)
+#   --no-python, --no-spacy, --no-scale   leave that part out; --spacy-full  also spaCy with every component
 # Environment: DATA (default ../shared/data), PYTHON (default python3) for the venv.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,7 +31,7 @@ cd "$ROOT"
 
 LIMIT=0
 SCALE=10
-SCALE_LIMIT=""
+SCALE_LIMIT=200
 NER_MODEL=""
 STANCE_MODEL=""
 OUT_DIR="bench-out"
@@ -52,7 +55,7 @@ while [ $# -gt 0 ]; do
     --spacy-full) SPACY_FULL=1; shift ;;
     --no-scale) DO_SCALE=0; shift ;;
     --threads) THREADS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -186,6 +189,7 @@ measure() {
   local name="$1"; shift
   local rc=0
   log "run: $name"
+  cut -d' ' -f1-3 /proc/loadavg > "$OUT_DIR/$name.loadavg" 2>/dev/null || true
   if [ -x /usr/bin/time ]; then
     /usr/bin/time -v -o "$OUT_DIR/$name.time" "$@" > "$OUT_DIR/$name.stdout" 2> "$OUT_DIR/$name.stderr" || rc=$?
   else
@@ -259,7 +263,8 @@ if [ "$DO_PY" = 1 ]; then
 fi
 
 if [ "$DO_SCALE" = 1 ] && [ "$SCALE" -gt 1 ]; then
-  SL="${SCALE_LIMIT:-$LIMIT}"
+  SL="$SCALE_LIMIT"
+  if [ "$LIMIT" -gt 0 ] && { [ "$SL" -le 0 ] || [ "$SL" -gt "$LIMIT" ]; }; then SL="$LIMIT"; fi
   link_corpus "$WORK/scale-x1" 1 "$SL"
   link_corpus "$WORK/scale-x$SCALE" "$SCALE" "$SL"
   newsmine scale-x1 "$WORK/scale-x1" "${MODEL_FLAGS[@]}"

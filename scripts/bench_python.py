@@ -583,6 +583,12 @@ def _time_file(path):
             out["sys_s"] = float(val)
         elif key.startswith("Exit status"):
             out["exit"] = int(val)
+    if "user_s" in out:
+        out["cpu_s"] = round(out.pop("user_s") + out.pop("sys_s", 0.0), 2)
+    try:
+        out["loadavg_before"] = open(path[: -len(".time")] + ".loadavg").read().split()
+    except OSError:
+        pass
     return out
 
 
@@ -649,10 +655,11 @@ def cmd_report(args):
 
     table = []
 
-    def add(tool, what, sec, wall=None, rss=None, note=""):
+    def add(tool, what, sec, t=None, note=""):
         wps, aps = rate(sec)
-        table.append({"tool": tool, "what": what, "seconds": sec, "wall_s": wall, "peak_rss_mib": rss,
-                      "words_per_s": wps, "articles_per_s": aps, "note": note})
+        t = t or {}
+        table.append({"tool": tool, "what": what, "seconds": sec, "wall_s": t.get("wall_s"), "cpu_s": t.get("cpu_s"),
+                      "peak_rss_mib": t.get("peak_rss_mib"), "words_per_s": wps, "articles_per_s": aps, "note": note})
 
     labels = {"newsmine-all": "all stages (bundled targets)", "newsmine-stance-heavy": "all stages, BBC targets",
               "newsmine-skip-stance": "--skip stance", "newsmine-ner-only": "--skip quotes --skip stance",
@@ -660,24 +667,29 @@ def cmd_report(args):
     for k, what in labels.items():
         if k in nm:
             r = nm[k]
-            add("newsmine", what, r["seconds"], r.get("wall_s"), r.get("peak_rss_mib"),
-                f"{r['entities']} entities, {r['quotes']} quotes, {r['stance_rows']} stance units")
+            add("newsmine", what, r["seconds"], r, f"{r['entities']} entities, {r['quotes']} quotes, {r['stance_rows']} stance units")
+    ner_ref = next((k for k in ["newsmine-ner-only", "newsmine-skip-stance", "newsmine-all"] if k in nm and "ner" in nm[k]["stage_seconds"]), None)
+    if ner_ref:
+        add("newsmine", "NER stage alone (stage_seconds.ner)", nm[ner_ref]["stage_seconds"]["ner"], None,
+            f"of {ner_ref}: word pieces, model, Viterbi, spans")
     if py:
-        pr = py_t.get("peak_rss_mib")
-        add("python transformers", "NER (read, split, tokenize, model, spans)", python["ner"]["seconds"], None, pr,
-            f"{py['entities']} entities")
+        add("python transformers", "whole process: NER + stance, all targets", py["seconds"], py_t,
+            f"{py['entities']} entities; {py['load_seconds']:.1f} s loading")
+        add("python transformers", "NER (read, split, tokenize, model, spans)", python["ner"]["seconds"], None,
+            f"{py['words_regex']} regex words, {py['sentences']} sentences")
+        add("python transformers", "NER stage alone (tokenize, model, spans)", python["ner_model_stage"], None, "argmax labels")
         for key, what in [("default", "NER + stance (bundled targets)"), ("stance-heavy", "NER + stance (BBC targets)")]:
             if key in python:
                 p = python[key]
-                add("python transformers", what, p["seconds"], None, pr, f"{p['units']} stance units ({p['filled']} filler)")
+                add("python transformers", what, p["seconds"], None, f"{p['units']} stance units ({p['filled']} filler)")
     if sp:
-        add("spaCy en_core_web_sm", "NER only (nlp.pipe)", sp["seconds"], sp_t.get("wall_s"), sp_t.get("peak_rss_mib"),
-            f"{sp['entities']} entities")
+        add("spaCy en_core_web_sm", "NER only (nlp.pipe)", sp["seconds"], sp_t, f"{sp['entities']} entities, {sp['tokens']} tokens")
     if spf:
-        add("spaCy en_core_web_sm", "full pipeline (nlp.pipe)", spf["seconds"], spf_t.get("wall_s"), spf_t.get("peak_rss_mib"),
-            f"{spf['entities']} entities")
+        add("spaCy en_core_web_sm", "full pipeline (nlp.pipe)", spf["seconds"], spf_t, f"{spf['entities']} entities")
 
     ratios = {}
+    # the run whose NER figures are compared: NER alone if it ran, else the nearest one that has NER
+    ner_ref = next((k for k in ["newsmine-ner-only", "newsmine-skip-stance", "newsmine-all"] if k in nm and "ner" in nm[k]["stage_seconds"]), None)
 
     def ratio(name, slow, fast):
         if slow and fast:
@@ -688,14 +700,14 @@ def cmd_report(args):
             ratio("end_to_end_vs_python (bundled targets)", python["default"]["seconds"], nm["newsmine-all"]["seconds"])
         if "newsmine-stance-heavy" in nm and "stance-heavy" in python:
             ratio("end_to_end_vs_python (BBC targets)", python["stance-heavy"]["seconds"], nm["newsmine-stance-heavy"]["seconds"])
-        if "newsmine-ner-only" in nm:
-            ratio("ner_pipeline_vs_python", python["ner"]["seconds"], nm["newsmine-ner-only"]["seconds"])
-            ratio("ner_stage_vs_python", python["ner_model_stage"], nm["newsmine-ner-only"]["stage_seconds"].get("ner"))
+        if ner_ref:
+            ratio(f"ner_pipeline_vs_python ({ner_ref})", python["ner"]["seconds"], nm[ner_ref]["seconds"])
+            ratio(f"ner_stage_vs_python ({ner_ref})", python["ner_model_stage"], nm[ner_ref]["stage_seconds"]["ner"])
         if "newsmine-stance-heavy" in nm and "stance-heavy" in python:
             ratio("stance_stage_vs_python (BBC targets)", python["stance-heavy"]["stance_seconds"],
                   nm["newsmine-stance-heavy"]["stage_seconds"].get("stance"))
-    if sp and "newsmine-ner-only" in nm:
-        ratio("ner_pipeline_vs_spacy", sp["seconds"], nm["newsmine-ner-only"]["seconds"])
+    if sp and ner_ref:
+        ratio(f"ner_pipeline_vs_spacy ({ner_ref})", sp["seconds"], nm[ner_ref]["seconds"])
     if sp and "newsmine-all" in nm:
         ratio("end_to_end_vs_spacy_ner", sp["seconds"], nm["newsmine-all"]["seconds"])
 
@@ -723,8 +735,8 @@ def cmd_report(args):
                    "limit": args.limit or None},
         "models": {"ner": args.ner_model, "stance": args.stance_model, "stance_kind": args.stance_model_note},
         "timing": "seconds = processing after model loading (newsmine run.json `seconds`; the Python tools time the "
-                  "same span); wall_s = the whole process (start-up, model loading) from /usr/bin/time; words/s "
-                  "and articles/s divide newsmine's word count and the article count by `seconds`",
+                  "same span); wall_s and cpu_s (user + system) = the whole process (start-up, model loading) from "
+                  "/usr/bin/time; words/s and articles/s divide newsmine's word count and the article count by `seconds`",
         "table": table,
         "ratios": ratios,
         "memory": memory,
@@ -742,13 +754,20 @@ def cmd_report(args):
     print(f"\nnewsmine benchmark: {articles} BBC articles, {words} words (as newsmine counts them), {args.threads} threads each,"
           f" on {result['machine'].get('cpu', '?')} ({result['machine'].get('nproc')} cores)")
     print(f"models: NER {args.ner_model}; stance {args.stance_model} ({args.stance_model_note})\n")
-    hdr = f"{'tool':<22} {'run':<42} {'seconds':>8} {'wall s':>7} {'words/s':>8} {'art/s':>7} {'RSS MiB':>8}  note"
+    hdr = f"{'tool':<21} {'run':<42} {'seconds':>7} {'wall s':>7} {'CPU s':>7} {'words/s':>8} {'art/s':>7} {'RSS MiB':>7}  note"
     print(hdr)
     print("-" * len(hdr))
     fmt = lambda v, f: (f % v) if v is not None else "-"
     for r in table:
-        print(f"{r['tool']:<22} {r['what']:<42} {fmt(r['seconds'], '%.1f'):>8} {fmt(r['wall_s'], '%.1f'):>7} "
-              f"{fmt(r['words_per_s'], '%d'):>8} {fmt(r['articles_per_s'], '%.2f'):>7} {fmt(r['peak_rss_mib'], '%.0f'):>8}  {r['note']}")
+        print(f"{r['tool']:<21} {r['what']:<42} {fmt(r['seconds'], '%.1f'):>7} {fmt(r['wall_s'], '%.1f'):>7} {fmt(r['cpu_s'], '%.1f'):>7} "
+              f"{fmt(r['words_per_s'], '%d'):>8} {fmt(r['articles_per_s'], '%.2f'):>7} {fmt(r['peak_rss_mib'], '%.0f'):>7}  {r['note']}")
+    loads = {k: v.get("loadavg_before") for k, v in [*nm.items(), ("python-transformers", py_t), ("spacy-ner", sp_t)] if v.get("loadavg_before")}
+    if loads:
+        print("\nload average (1, 5, 15 min) when each run started: " + "; ".join(f"{k} {' '.join(v)}" for k, v in loads.items()))
+        result["loadavg_before"] = loads
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=2)
+            f.write("\n")
     print("\nnewsmine seconds per stage:")
     for k, r in nm.items():
         if k.startswith("scale-"):
@@ -758,7 +777,7 @@ def cmd_report(args):
         print("python transformers seconds per stage: " + ", ".join(f"{s} {v:.1f}" for s, v in py["stage_seconds"].items())
               + "".join(f"; stance[{t['name']}] select {t['select_s']:.1f}, tokenize {t['tokenize_s']:.1f}, model {t['model_s']:.1f}"
                         for t in py.get("stance", [])))
-    print("\nratios (how many times faster newsmine is; same texts, same machine, same run):")
+    print("\nratios: the other tool's seconds / newsmine's seconds (above 1: newsmine is faster; same texts, machine and run):")
     for k, v in ratios.items():
         print(f"  {k:<44} {v:.2f}x")
     if memory:

@@ -95,7 +95,36 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Command::Eval(EvalCommand::Quotes { .. }) => Err(Error::Usage("eval quotes: not available yet".into())),
+        Command::Eval(EvalCommand::Quotes { polnear, ner_model, no_ner, limit, json }) => {
+            let mut gold = crate::eval::quotes::load_polnear(&polnear)?;
+            if let Some(n) = limit {
+                gold.truncate(n);
+            }
+            crate::train::set_threads(0);
+            let mut components: Vec<Box<dyn Component>> = Vec::new();
+            if !no_ner {
+                let mut config = crate::ner::NerConfig::default();
+                if let Some(dir) = ner_model {
+                    config.model_dir = dir;
+                }
+                components.push(Box::new(crate::ner::NerModel::new(config)?));
+            }
+            components.push(Box::new(crate::quotes::QuoteExtractor::new(Default::default())?));
+            let pipeline = Pipeline { text: Default::default(), components };
+            let mut times = Default::default();
+            let mut predicted = Vec::with_capacity(gold.len());
+            for chunk in gold.chunks(32) {
+                let batch = pipeline.annotate(chunk.iter().map(|g| g.article.clone()).collect(), &mut times);
+                predicted.extend(batch.into_iter().map(|a| a.quotes));
+            }
+            let report = crate::eval::quotes::score(&gold, &predicted);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("{} ({} articles{})\n{report}", polnear.display(), gold.len(), if no_ner { ", without NER" } else { "" });
+            }
+            Ok(0)
+        }
     }
 }
 
