@@ -26,21 +26,24 @@ pub fn run(cli: Cli) -> Result<i32> {
             eprintln!("model written to {}", opts.out.display());
             Ok(0)
         }
-        Command::Eval(EvalCommand::Ner { conll, model, types, json }) => {
+        Command::Eval(EvalCommand::Ner { conll, model, types, bf16, json, threads }) => {
             let types = types
                 .iter()
                 .map(|t| EntityLabel::parse(t.trim()).ok_or_else(|| Error::Usage(format!("unknown entity type {t:?} (use PER, ORG, LOC, MISC)"))))
                 .collect::<Result<Vec<_>>>()?;
-            let mut config = crate::ner::NerConfig::default();
+            let mut config = crate::ner::NerConfig { bf16, ..Default::default() };
             if let Some(m) = model {
                 config.model_dir = m;
             }
-            crate::train::set_threads(0);
+            crate::train::set_threads(threads);
             let model = crate::ner::NerModel::new(config)?;
+            let started = std::time::Instant::now();
             let sentences = crate::ner::conll::read_conll(&conll)?;
             let words: Vec<Vec<&str>> = sentences.iter().map(|s| s.words.iter().map(|w| w.as_str()).collect()).collect();
             let pred = model.predict(&words)?;
+            let seconds = started.elapsed().as_secs_f64();
             let report = crate::eval::ner::score_tags(&sentences, &pred, &types);
+            eprintln!("tagged {} tokens in {seconds:.1} s ({:.0} tokens/s{})", report.tokens, report.tokens as f64 / seconds, if bf16 { ", bf16" } else { "" });
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -62,7 +65,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             eprintln!("report written to {}", args.html.display());
             Ok(0)
         }
-        Command::Eval(EvalCommand::Stance { data, format, model, zero_shot, heldout, dev_fraction, json }) => {
+        Command::Eval(EvalCommand::Stance { data, format, model, zero_shot, bf16, heldout, dev_fraction, json, threads }) => {
             let format: crate::stance::data::DataFormat = format.parse()?;
             let mut examples = crate::stance::data::load(&data, format)?;
             if let Some(seed) = heldout {
@@ -71,11 +74,11 @@ pub fn run(cli: Cli) -> Result<i32> {
             if zero_shot {
                 examples.retain(|e| e.zero_shot == Some(true));
             }
-            let mut config = crate::stance::model::StanceModelConfig::default();
+            let mut config = crate::stance::model::StanceModelConfig { bf16, ..Default::default() };
             if let Some(m) = model {
                 config.model_dir = m;
             }
-            crate::train::set_threads(0);
+            crate::train::set_threads(threads);
             let model = crate::stance::model::StanceModel::new(config)?;
             let pairs: Vec<(&str, &str)> = examples.iter().map(|e| (e.target.as_str(), e.text.as_str())).collect();
             let probs = model.predict(&pairs)?;
@@ -95,12 +98,12 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Command::Eval(EvalCommand::Quotes { polnear, ner_model, no_ner, limit, json }) => {
+        Command::Eval(EvalCommand::Quotes { polnear, ner_model, no_ner, limit, json, threads }) => {
             let mut gold = crate::eval::quotes::load_polnear(&polnear)?;
             if let Some(n) = limit {
                 gold.truncate(n);
             }
-            crate::train::set_threads(0);
+            crate::train::set_threads(threads);
             let mut components: Vec<Box<dyn Component>> = Vec::new();
             if !no_ner {
                 let mut config = crate::ner::NerConfig::default();
@@ -151,7 +154,7 @@ pub fn build_pipeline(args: &RunArgs) -> Result<(Pipeline, Vec<PathBuf>, Option<
     let mut components: Vec<Box<dyn Component>> = Vec::new();
     let mut files = Vec::new();
     if on(Stage::Ner) {
-        let mut config = crate::ner::NerConfig::default();
+        let mut config = crate::ner::NerConfig { bf16: args.bf16, ..Default::default() };
         if let Some(dir) = &args.ner_model {
             config.model_dir = dir.clone();
         }
@@ -168,7 +171,7 @@ pub fn build_pipeline(args: &RunArgs) -> Result<(Pipeline, Vec<PathBuf>, Option<
             Some(path) => StanceConfig::load(path)?,
             None => StanceConfig::default(),
         };
-        let mut mc = crate::stance::model::StanceModelConfig::default();
+        let mut mc = crate::stance::model::StanceModelConfig { bf16: args.bf16, ..Default::default() };
         if let Some(dir) = &args.stance_model {
             mc.model_dir = dir.clone();
         }

@@ -783,3 +783,88 @@ fn polnear_dev_scores() {
     assert!(report.direct.overlap_0_3.f1 > 0.85, "{report}");
     assert!(report.all.speaker.accuracy > 0.8, "{report}");
 }
+
+/// Error analysis on PolNeAR train (run by hand: `NEWSMINE_DIAG_LIMIT=150 cargo test --release
+/// --test quotes -- --ignored --nocapture polnear_train_diagnosis`): prints the gold indirect
+/// relations that no prediction overlaps by 0.3, grouped by cue, and the unmatched indirect
+/// predictions grouped by cue.
+#[test]
+#[ignore]
+fn polnear_train_diagnosis() {
+    let Some(path) = shared("data/quotes/polnear/polnear_train.jsonl") else {
+        return;
+    };
+    let limit: usize = std::env::var("NEWSMINE_DIAG_LIMIT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(150);
+    let show: usize = std::env::var("NEWSMINE_DIAG_SHOW")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    let groups: usize = std::env::var("NEWSMINE_DIAG_GROUPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(150);
+    let mut gold = load_polnear(&path).unwrap();
+    gold.truncate(limit);
+    let x = extractor();
+    let ov = |a: Span, b: Span| a.overlap(&b) as f64 / a.len().max(b.len()).max(1) as f64;
+    let mut missed: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut wrong: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for g in &gold {
+        let text = &g.article.text;
+        let chars = CharIndex::new(text);
+        let doc = analyse(text, &TextConfig::default());
+        let qs = x.extract(text, &doc, &[]);
+        let ctx = |s: Span| {
+            let a = s.start.saturating_sub(60);
+            let b = (s.end + 40).min(chars.len());
+            chars.slice(text, Span::new(a, b)).replace('\n', " ")
+        };
+        for q in g.quotes.iter().filter(|q| !q.direct) {
+            let (lo, hi) = (q.content[0].start, q.content.last().unwrap().end);
+            let c = Span::new(lo, hi);
+            if qs.iter().any(|p| ov(c, p.span) >= 0.3) {
+                continue;
+            }
+            let cue: Vec<String> = q
+                .cue
+                .iter()
+                .map(|&s| chars.slice(text, s).to_lowercase())
+                .collect();
+            let src: Vec<&str> = q.source.iter().map(|&s| chars.slice(text, s)).collect();
+            let whole = Span::new(lo.min(q.cue.first().map_or(lo, |s| s.start)), hi);
+            missed.entry(cue.join(" ")).or_default().push(format!(
+                "[{}] <{}> {}",
+                src.join(" "),
+                chars.slice(text, c).chars().take(60).collect::<String>(),
+                ctx(whole)
+            ));
+        }
+        for p in qs.iter().filter(|p| p.kind == QuoteKind::Indirect) {
+            let hit = g.quotes.iter().any(|q| {
+                let c = Span::new(q.content[0].start, q.content.last().unwrap().end);
+                ov(c, p.span) >= 0.3
+            });
+            if !hit {
+                wrong
+                    .entry(cue(p).unwrap_or("-").to_lowercase())
+                    .or_default()
+                    .push(format!("[{}] {}", speaker(p).unwrap_or("-"), ctx(p.span)));
+            }
+        }
+    }
+    for (name, map) in [("MISSED gold indirect", &missed), ("UNMATCHED predicted indirect", &wrong)] {
+        let mut v: Vec<_> = map.iter().collect();
+        v.sort_by_key(|(_, xs)| std::cmp::Reverse(xs.len()));
+        let total: usize = v.iter().map(|(_, xs)| xs.len()).sum();
+        eprintln!("==== {name}: {total}");
+        for (cue, xs) in v.iter().take(groups) {
+            eprintln!("-- {:?} ×{}", cue, xs.len());
+            for x in xs.iter().take(show) {
+                eprintln!("     {x}");
+            }
+        }
+    }
+}

@@ -30,6 +30,8 @@ pub struct NerConfig {
     /// longest window in word pieces, special tokens included; longer sentences are windowed
     pub max_tokens: usize,
     pub device: Device,
+    /// run the encoder in bfloat16 (faster on CPUs with AMX/AVX512-BF16)
+    pub bf16: bool,
 }
 
 impl Default for NerConfig {
@@ -40,6 +42,7 @@ impl Default for NerConfig {
             batch_size: 32,
             max_tokens: 256,
             device: encoder::device(),
+            bf16: false,
         }
     }
 }
@@ -73,7 +76,7 @@ impl NerNet {
         let hidden = self.backbone.forward(&batch.ids, &batch.mask, None, Some(&batch.shapes), train)?;
         let flat = hidden.view([-1, self.backbone.hidden]);
         let words = flat.index_select(0, &batch.word_index).dropout(self.dropout, train);
-        Ok(self.head.forward(&words))
+        Ok(self.head.forward(&words.to_kind(self.head.ws.kind())))
     }
 }
 
@@ -230,6 +233,10 @@ impl NerModel {
         net.backbone.load_base(&mut vs, &base_dir)?;
         encoder::load_weights(&mut vs, &model_file)?;
         vs.freeze();
+        if config.bf16 {
+            vs.bfloat16();
+            net.backbone.set_bf16();
+        }
         let files = vec![model_file, cfg_path, base_dir.join("model.safetensors")];
         Ok(NerModel { _vs: vs, net, tokenizer, config, files })
     }
