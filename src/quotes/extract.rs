@@ -63,6 +63,21 @@ const MAX_CLAUSE_TOKENS: usize = 200;
 const CONTRAST: [&str; 6] = ["while", "whereas", "but", "although", "though", "and"];
 /// Forms of "be": an auxiliary that makes a past participle passive ("was told").
 const BE: [&str; 8] = ["is", "was", "were", "are", "be", "been", "being", "am"];
+/// Finite auxiliaries: one a few words into a cue's complement shows that it is a clause ("she
+/// believes the deal will hold"), not an object ("she believes the story").
+const FINITE: [&str; 32] = [
+    "is", "are", "was", "were", "will", "would", "can", "could", "should", "has", "have", "had",
+    "may", "might", "must", "does", "did", "won't", "wouldn't", "can't", "cannot", "isn't",
+    "wasn't", "aren't", "weren't", "doesn't", "didn't", "hasn't", "haven't", "hadn't",
+    "shouldn't", "couldn't",
+];
+/// Words that end an object content ("endorsed Cruz because …", "referring to Y, who …").
+const OBJECT_END: [&str; 14] = [
+    "because", "after", "before", "when", "while", "as", "if", "since", "though", "although",
+    "who", "which", "whose", "where",
+];
+/// The longest object content, in tokens.
+const MAX_OBJECT_TOKENS: usize = 30;
 
 pub fn extract(
     cfg: &QuotesConfig,
@@ -147,7 +162,28 @@ impl Extraction<'_> {
         if !self.cfg.include_beliefs {
             cue &= !class::BELIEF;
         }
-        (cue != 0).then_some((last, flags & (class::CUE | class::TOLD)))
+        (cue != 0).then_some((last, flags & (class::CUE | class::TOLD | class::COMPLEMENT)))
+    }
+
+    /// A cue at `i` whose content is only an infinitive or an object (`class::COMPLEMENT`, no
+    /// other cue class: "wants", "endorsed", "called for"): its last token and classes.
+    fn complement_at(&self, i: usize) -> Option<(usize, u32)> {
+        let t = self.toks.get(i)?;
+        if !self.cfg.include_beliefs || !t.is_word() || t.quote.is_some() {
+            return None;
+        }
+        let words: Vec<&str> = self.toks[i..]
+            .iter()
+            .take(5)
+            .take_while(|w| w.is_word() && w.quote.is_none())
+            .map(|w| w.lower.as_str())
+            .collect();
+        let (last, flags) = match self.lex.phrase_at(&words) {
+            Some((len, f)) if f & (class::CUE | class::COMPLEMENT) != 0 => (i + len - 1, f),
+            _ => (i, t.flags),
+        };
+        (flags & class::CUE == 0 && flags & class::COMPLEMENT != 0)
+            .then_some((last, flags & (class::COMPLEMENT | class::TOLD)))
     }
 
     fn participle(&self, i: usize) -> bool {
@@ -581,6 +617,19 @@ impl Extraction<'_> {
             let (lo, hi) = self.l.sentence_toks(s);
             let mut i = lo;
             while i < hi {
+                if !self.used[i] {
+                    if let Some((e, f)) = self.complement_at(i) {
+                        let (wlo, whi) = (
+                            lo.max(i.saturating_sub(MAX_CLAUSE_TOKENS)),
+                            hi.min(i + MAX_CLAUSE_TOKENS),
+                        );
+                        if let Some(sp) = self.speaker_of(i, wlo) {
+                            self.complement(i, e, f, sp, whi);
+                        }
+                        i = e + 1;
+                        continue;
+                    }
+                }
                 let cue = if self.used[i] { None } else { self.cue_at(i) };
                 // clauses are read within a window around the cue (see MAX_CLAUSE_TOKENS)
                 let (wlo, whi) = (
@@ -603,10 +652,12 @@ impl Extraction<'_> {
     }
 
     /// A speech, belief or quoting verb at `[i, e]` in sentence tokens `[lo, hi)`.
-    fn reported(&mut self, i: usize, e: usize, f: u32, lo: usize, hi: usize) {
+    /// The speaker of the cue at `i`: its subject, or for a participle after a comma or an
+    /// adverbial conjunction ("…, adding", "before saying") the main clause's.
+    fn speaker_of(&self, i: usize, lo: usize) -> Option<Np> {
         let toks = self.toks;
         let after_comma = i > lo && (ends_clause(toks, i - 1) || is_dash(&toks[i - 1]));
-        let speaker = if self.participle(i) {
+        if self.participle(i) {
             if after_comma || (i > lo && is_adverbial_conjunction(&toks[i - 1])) {
                 self.main_subject(lo, i)
             } else if i > lo && toks[i - 1].is(class::AUX) {
@@ -616,13 +667,36 @@ impl Extraction<'_> {
             }
         } else {
             self.subject(i, lo)
-        };
+        }
+    }
+
+    fn reported(&mut self, i: usize, e: usize, f: u32, lo: usize, hi: usize) {
+        let toks = self.toks;
+        let speaker = self.speaker_of(i, lo);
         let (a, that) = self.content_start(e + 1, hi, f & class::TOLD != 0);
-        let after = if a < hi && (that || !NOT_CONTENT.contains(&toks[a].lower.as_str())) {
+        // "A, he said, B": a parenthetical attribution inside its content
+        let parenthetical = speaker.as_ref().is_some_and(|sp| {
+            sp.first > lo + 1
+                && ends_clause(toks, sp.first - 1)
+                && toks.get(e + 1).is_some_and(|t| t.is_punct(","))
+                && sp.first - 1 > lo
+                && (lo..sp.first - 1).filter(|&k| toks[k].is_word()).count() >= 2
+        });
+        let after = if parenthetical {
+            None
+        } else if a < hi && (that || !NOT_CONTENT.contains(&toks[a].lower.as_str())) {
             self.clause(a, hi)
         } else {
             None
         };
+        if let (Some(sp), true) = (&speaker, f & class::COMPLEMENT != 0) {
+            // "promised to …", "urged him to …": an infinitive is the content (a content clause
+            // of the same cue is read below)
+            let clause_follows = after.is_some_and(|(a, _)| !NOT_CONTENT.contains(&toks[a].lower.as_str()));
+            if !clause_follows && self.complement(i, e, f, sp.clone(), hi) {
+                return;
+            }
+        }
         match (speaker, after) {
             (Some(sp), Some(range)) => {
                 let t = &toks[range.0];
@@ -630,8 +704,14 @@ impl Extraction<'_> {
                 let ok = if f & (class::VERB | class::BELIEF) == 0 {
                     quoted // "called the plan “a disgrace”"
                 } else if f & class::VERB == 0 {
-                    // a belief or finding takes a clause: "that …" or a subject pronoun
-                    that || CLAUSE_PRONOUNS.contains(&t.lower.as_str())
+                    // a belief or finding takes a clause: "that …", a subject pronoun, a subject
+                    // and a finite verb ("thinks the deal will hold"), or anything a poll or
+                    // report shows ("the poll showed Trump leading")
+                    let document = matches!(sp.kind, NpKind::Nominal(n) if n & class::NOM_DOC != 0);
+                    that
+                        || CLAUSE_PRONOUNS.contains(&t.lower.as_str())
+                        || self.finite_clause(range.0, range.1)
+                        || document
                 } else {
                     true
                 };
@@ -671,6 +751,128 @@ impl Extraction<'_> {
             }
             _ => {}
         }
+    }
+
+    /// A complement cue at `[i, e]` with speaker `sp`: "wants to …", "urged Y to …" (an
+    /// infinitive, with the person addressed) or "endorsed Y", "called for Y" (an object).
+    /// Whether a statement was pushed.
+    fn complement(&mut self, i: usize, e: usize, f: u32, sp: Np, hi: usize) -> bool {
+        let range = if f & class::INTENT != 0 {
+            self.infinitive(e + 1, hi)
+        } else {
+            None
+        };
+        let range = range.or_else(|| {
+            (f & class::OBJECT != 0)
+                .then(|| self.object_phrase(e + 1, hi))
+                .flatten()
+        });
+        let Some(range) = range else {
+            return false;
+        };
+        self.mark_used((i, e));
+        self.push_content(range, (i, e), sp);
+        true
+    }
+
+    /// "to …" at `j` or after an object of a few words ("him to resign", "Silicon Valley to find
+    /// a compromise"): the clause from `j`, when a verb follows "to" ("agreed to a deal" is
+    /// none).
+    fn infinitive(&self, j: usize, hi: usize) -> Option<(usize, usize)> {
+        let toks = self.toks;
+        let to = (j..hi.min(j + 8)).find(|&m| {
+            toks[m].lower == "to" || !toks[m].is_word() || toks[m].quote.is_some()
+        })?;
+        if toks[to].lower != "to" || toks[to].quote.is_some() {
+            return None;
+        }
+        let object_ok = (j..to).all(|m| {
+            !toks[m].is(class::RELATIVE | class::CUE | class::COMPLEMENT)
+                && !(toks[m].is(class::TIME) && !toks[m].is(class::DET) && m == j)
+                && !NOT_CONTENT.contains(&toks[m].lower.as_str())
+        });
+        let verb = toks.get(to + 1).filter(|t| to + 1 < hi).is_some_and(|t| {
+            t.is_word()
+                && t.quote.is_none()
+                && !t.cap
+                && !t.is(class::DET | class::PRONOUN)
+                && !t.lower.chars().any(|c| c.is_ascii_digit())
+        });
+        if !object_ok || !verb {
+            return None;
+        }
+        self.clause(j, hi)
+    }
+
+    /// The object at `j`, up to a comma, an adverbial, a relative or a new clause ("endorsed
+    /// Cruz last week, saying …" → "Cruz"); a quotation inside is taken in whole.
+    fn object_phrase(&self, j: usize, hi: usize) -> Option<(usize, usize)> {
+        let toks = self.toks;
+        let first = toks.get(j).filter(|_| j < hi)?;
+        if first.is_word()
+            && (NOT_CONTENT.contains(&first.lower.as_str())
+                || first.lower == "that"
+                || (first.is(class::TIME) && !first.is(class::DET))
+                || OBJECT_END.contains(&first.lower.as_str()))
+        {
+            return None;
+        }
+        let mut b = j;
+        while b < hi && b < j + MAX_OBJECT_TOKENS {
+            let t = &toks[b];
+            if t.kind == Kind::Open {
+                match t.quote.and_then(|q| self.close_tok[q]) {
+                    Some(c) if c < hi && toks[c].para == t.para => {
+                        b = c + 1;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            if !t.is_word() {
+                // "Sanders’ approach", "U.S.-backed", "Clinton’s plan": marks inside words go on
+                if t.is_punct("-") || t.is_punct("/") || t.is_punct("&") || t.is_punct("%") {
+                    b += 1;
+                    continue;
+                }
+                break;
+            }
+            if b > j {
+                let w = t.lower.as_str();
+                let adverbial = t.is(class::TIME) && !t.is(class::DET);
+                let new_clause = matches!(w, "and" | "but" | "or")
+                    && toks.get(b + 1).is_some_and(|n| {
+                        n.is_word()
+                            && (n.is(class::AUX | class::CUE | class::COMPLEMENT)
+                                || CLAUSE_PRONOUNS.contains(&n.lower.as_str())
+                                || (n.lower.ends_with("ed") && !n.cap))
+                    });
+                if adverbial
+                    || new_clause
+                    || OBJECT_END.contains(&w)
+                    || w == "that"
+                    || self.starts_attribution(b)
+                {
+                    break;
+                }
+            }
+            b += 1;
+        }
+        while b > j && !toks[b - 1].is_word() && toks[b - 1].kind != Kind::Close {
+            b -= 1;
+        }
+        (b > j && toks[j].is_word() || b > j + 1).then_some((j, b))
+    }
+
+    /// Tokens `[a, b)` open with a subject and a finite verb ("the deal will hold").
+    fn finite_clause(&self, a: usize, b: usize) -> bool {
+        let toks = self.toks;
+        if a >= b || FINITE.contains(&toks[a].lower.as_str()) {
+            return false;
+        }
+        (a + 1..b.min(a + 8))
+            .take_while(|&k| toks[k].is_word() && toks[k].quote.is_none())
+            .any(|k| FINITE.contains(&toks[k].lower.as_str()))
     }
 
     /// "According to X, …" / "…, according to X." / "…, according to X, …".

@@ -33,22 +33,28 @@ pub mod class {
     pub const STOP: u32 = 1 << 17;
     pub const NOM_REP: u32 = 1 << 18;
     pub const QUOTING: u32 = 1 << 19;
+    pub const INTENT: u32 = 1 << 20;
+    pub const OBJECT: u32 = 1 << 21;
 
     pub const CUE: u32 = VERB | BELIEF | PREP | QUOTING;
     /// cues that attribute a quotation next to them
     pub const SPEECH: u32 = VERB | QUOTING;
     pub const NOMINAL: u32 = NOM_PER | NOM_REP | NOM_ORG | NOM_DOC;
+    /// cues whose content is a complement other than a clause: an infinitive or an object
+    pub const COMPLEMENT: u32 = INTENT | OBJECT;
     /// person nouns, speaking for themselves or for another
     pub const PERSON: u32 = NOM_PER | NOM_REP;
     pub const PRONOUN: u32 = PRON_M | PRON_F | PRON_N | PRON_P | PRON_X;
 
     /// The type names of the data file.
-    pub const NAMES: [(&str, u32); 20] = [
+    pub const NAMES: [(&str, u32); 22] = [
         ("verb", VERB),
         ("belief", BELIEF),
         ("prep", PREP),
         ("quoting", QUOTING),
         ("told", TOLD),
+        ("intent", INTENT),
+        ("object", OBJECT),
         ("nominal-per", NOM_PER),
         ("nominal-org", NOM_ORG),
         ("nominal-doc", NOM_DOC),

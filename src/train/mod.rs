@@ -4,10 +4,15 @@
 pub mod ner;
 pub mod stance;
 
+use crate::encoder::{clip_grad_norm, load_weights, save_weights};
 use crate::{Error, Result};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use tch::{nn, nn::OptimizerConfig, Tensor};
 
 /// Options every training command takes.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -120,6 +125,113 @@ impl Progress {
 pub fn set_threads(n: usize) {
     let n = if n == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { n };
     tch::set_num_threads(n as i32);
+}
+
+/// A model being trained, as the shared loop (`fit`) sees it.
+pub trait Task {
+    /// Short name for log lines ("ner", "stance").
+    fn name(&self) -> &'static str;
+    /// Number of training examples.
+    fn len(&self) -> usize;
+    /// Word pieces of example `i` (batches group similar lengths to save padding).
+    fn example_len(&self, i: usize) -> usize;
+    /// Mean loss of a batch of examples, in training mode.
+    fn loss(&self, batch: &[usize]) -> Result<Tensor>;
+    /// Scores the dev data after an epoch: the model-selection figure (higher is better), the
+    /// report saved as `dev_report.json`, and the `config.json` of a model saved from this epoch.
+    fn evaluate(&mut self) -> Result<(f64, serde_json::Value, serde_json::Value)>;
+}
+
+/// Batches of similar length, in shuffled order.
+pub fn length_batches(task: &dyn Task, batch: usize, rng: &mut ChaCha8Rng) -> Vec<Vec<usize>> {
+    let mut idx: Vec<usize> = (0..task.len()).collect();
+    idx.shuffle(rng);
+    let mut out = Vec::new();
+    for pool in idx.chunks(batch * 50) {
+        let mut pool = pool.to_vec();
+        pool.sort_by_key(|&i| task.example_len(i));
+        out.extend(pool.chunks(batch).map(|c| c.to_vec()));
+    }
+    out.shuffle(rng);
+    out
+}
+
+/// Steps between checkpoints inside an epoch.
+const CHECKPOINT_EVERY: usize = 300;
+
+/// The training loop every task shares: AdamW with warm-up and linear decay, gradient clipping,
+/// a checkpoint every few hundred steps and after each epoch (resumed by the same command), dev
+/// evaluation per epoch, and the best epoch's weights saved as the model.
+pub fn fit(task: &mut dyn Task, vs: &mut nn::VarStore, opts: &TrainOptions) -> Result<Checkpoint> {
+    let name = task.name();
+    let ckpt_dir = Checkpoint::dir(&opts.out);
+    std::fs::create_dir_all(&ckpt_dir).map_err(|e| Error::io(&ckpt_dir, e))?;
+    let mut state = match Checkpoint::load(&opts.out)? {
+        Some(s) => {
+            load_weights(vs, &ckpt_dir.join("last.safetensors"))?;
+            eprintln!("train {name}: resuming after epoch {} (+{} batches), best dev {:.2}", s.epoch, s.batches_done, 100.0 * s.best_dev);
+            s
+        }
+        None => Checkpoint::default(),
+    };
+    let mut opt = nn::AdamW { wd: opts.weight_decay, ..Default::default() }.build(vs, opts.lr)?;
+    let total = task.len().div_ceil(opts.batch) * opts.epochs;
+    let warmup = (opts.warmup * total as f64) as usize;
+    let progress = Progress::new(total);
+    let mut steps_this_run = 0usize;
+    let checkpoint = |state: &Checkpoint, vs: &nn::VarStore| -> Result<()> {
+        save_weights(vs, &ckpt_dir.join("last.safetensors"))?;
+        state.save(&opts.out)
+    };
+    for epoch in state.epoch..opts.epochs {
+        let started = Instant::now();
+        // The shuffle of epoch e is the same whether or not the run was resumed.
+        let mut rng = ChaCha8Rng::seed_from_u64(opts.seed.wrapping_add(epoch as u64));
+        let order = length_batches(task, opts.batch, &mut rng);
+        let (mut loss_sum, mut loss_n) = (0.0, 0usize);
+        for (b, batch) in order.iter().enumerate().skip(state.batches_done) {
+            let loss = task.loss(batch)?;
+            opt.zero_grad();
+            loss.backward();
+            clip_grad_norm(vs, 1.0);
+            let lr = learning_rate(state.step, total, warmup, opts.lr);
+            opt.set_lr(lr);
+            opt.step();
+            state.step += 1;
+            steps_this_run += 1;
+            loss_sum += loss.double_value(&[]);
+            loss_n += 1;
+            state.batches_done = b + 1;
+            if state.step % 50 == 0 {
+                progress.log(epoch + 1, state.step, steps_this_run, loss_sum / loss_n as f64, lr);
+            }
+            if state.step % CHECKPOINT_EVERY == 0 {
+                checkpoint(&state, vs)?;
+            }
+            if opts.max_minutes.is_some_and(|m| progress.elapsed_minutes() >= m) {
+                eprintln!("train {name}: --max-minutes reached, checkpoint saved (resume with the same command)");
+                checkpoint(&state, vs)?;
+                return Ok(state);
+            }
+        }
+        let (score, report, model_config) = task.evaluate()?;
+        let train_loss = loss_sum / loss_n.max(1) as f64;
+        eprintln!("train {name}: epoch {} done: train loss {train_loss:.4}, dev {:.2}", epoch + 1, 100.0 * score);
+        state.history.push(EpochLog { epoch: epoch + 1, train_loss, dev_score: score, seconds: started.elapsed().as_secs_f64() });
+        state.epoch = epoch + 1;
+        state.batches_done = 0;
+        if score > state.best_dev {
+            state.best_dev = score;
+            state.best_epoch = epoch + 1;
+            save_weights(vs, &opts.out.join("model.safetensors"))?;
+            write_atomic(&opts.out.join("config.json"), serde_json::to_string_pretty(&model_config)?.as_bytes())?;
+            write_atomic(&opts.out.join("dev_report.json"), serde_json::to_string_pretty(&report)?.as_bytes())?;
+        }
+        checkpoint(&state, vs)?;
+        let log = serde_json::json!({ "options": opts, "state": &state });
+        write_atomic(&opts.out.join("training.json"), serde_json::to_string_pretty(&log)?.as_bytes())?;
+    }
+    Ok(state)
 }
 
 #[cfg(test)]
