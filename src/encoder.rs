@@ -195,6 +195,63 @@ pub fn clip_grad_norm(vs: &nn::VarStore, max_norm: f64) {
     })
 }
 
+/// A task model folder opened for inference: its `config.json` (of type `F`) and what the
+/// network needs to be built.
+pub struct TaskFolder<F> {
+    pub file: F,
+    pub bert: BertConfig,
+    pub base_dir: PathBuf,
+    pub tokenizer: Tokenizer,
+    /// model, config and base files (recorded with their sha256 in run.json)
+    pub files: Vec<PathBuf>,
+    model_file: PathBuf,
+}
+
+/// Reads `dir/config.json` as `F` (whose `bert` field is given by `bert_of`), finds the base
+/// encoder and its tokenizer. A missing folder is a set-up error naming `flag`.
+pub fn open_task_folder<F: serde::de::DeserializeOwned>(
+    what: &str,
+    flag: &str,
+    dir: &Path,
+    base: Option<&Path>,
+    bert_of: impl Fn(&F) -> &serde_json::Value,
+) -> Result<TaskFolder<F>> {
+    let model_file = dir.join("model.safetensors");
+    let cfg_path = dir.join("config.json");
+    if !model_file.is_file() || !cfg_path.is_file() {
+        return Err(Error::Setup(format!(
+            "{what} model not found in {} (expected model.safetensors and config.json; pass {flag} DIR or --skip {})",
+            dir.display(),
+            what.to_lowercase()
+        )));
+    }
+    let model_err = |msg: String| Error::Model { path: cfg_path.clone(), msg };
+    let raw = std::fs::read_to_string(&cfg_path).map_err(|e| Error::io(&cfg_path, e))?;
+    let file: F = serde_json::from_str(&raw).map_err(|e| model_err(e.to_string()))?;
+    let bert: BertConfig = serde_json::from_value(bert_of(&file).clone()).map_err(|e| model_err(e.to_string()))?;
+    let base_dir = base_model_dir(base)?;
+    let tokenizer = load_tokenizer(&base_dir)?;
+    let files = vec![model_file.clone(), cfg_path.clone(), base_dir.join("model.safetensors")];
+    Ok(TaskFolder { file, bert, base_dir, tokenizer, files, model_file })
+}
+
+impl<F> TaskFolder<F> {
+    /// Loads base and task weights into a network built by `build`, frozen for inference, in
+    /// bfloat16 when asked.
+    pub fn load<N>(&self, device: Device, bf16: bool, build: impl FnOnce(&nn::Path) -> N, backbone: impl Fn(&mut N) -> &mut Backbone) -> Result<(nn::VarStore, N)> {
+        let mut vs = nn::VarStore::new(device);
+        let mut net = build(&vs.root());
+        backbone(&mut net).load_base(&mut vs, &self.base_dir)?;
+        load_weights(&mut vs, &self.model_file)?;
+        vs.freeze();
+        if bf16 {
+            vs.bfloat16();
+            backbone(&mut net).set_bf16();
+        }
+        Ok((vs, net))
+    }
+}
+
 /// sha256 of a file, hex, for the run manifest and model cards.
 pub fn file_sha256(path: &Path) -> Result<String> {
     use sha2::{Digest, Sha256};

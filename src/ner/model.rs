@@ -211,33 +211,12 @@ pub struct NerModel {
 
 impl NerModel {
     pub fn new(config: NerConfig) -> Result<Self> {
-        let model_file = config.model_dir.join("model.safetensors");
-        let cfg_path = config.model_dir.join("config.json");
-        if !model_file.is_file() || !cfg_path.is_file() {
-            return Err(Error::Setup(format!(
-                "NER model not found in {} (expected model.safetensors and config.json; pass --ner-model DIR or --skip ner)",
-                config.model_dir.display()
-            )));
+        let folder = encoder::open_task_folder::<NerModelFile>("NER", "--ner-model", &config.model_dir, config.base_dir.as_deref(), |f| &f.bert)?;
+        if folder.file.labels != LABELS {
+            return Err(Error::Model { path: config.model_dir.join("config.json"), msg: format!("labels {:?} differ from {:?}", folder.file.labels, LABELS) });
         }
-        let raw = std::fs::read_to_string(&cfg_path).map_err(|e| Error::io(&cfg_path, e))?;
-        let file: NerModelFile = serde_json::from_str(&raw).map_err(|e| Error::Model { path: cfg_path.clone(), msg: e.to_string() })?;
-        if file.labels != LABELS {
-            return Err(Error::Model { path: cfg_path, msg: format!("labels {:?} differ from {:?}", file.labels, LABELS) });
-        }
-        let bert: rust_bert::bert::BertConfig =
-            serde_json::from_value(file.bert.clone()).map_err(|e| Error::Model { path: cfg_path.clone(), msg: e.to_string() })?;
-        let base_dir = encoder::base_model_dir(config.base_dir.as_deref())?;
-        let tokenizer = encoder::load_tokenizer(&base_dir)?;
-        let mut vs = nn::VarStore::new(config.device);
-        let mut net = NerNet::new(&vs.root(), &bert, LABELS.len() as i64);
-        net.backbone.load_base(&mut vs, &base_dir)?;
-        encoder::load_weights(&mut vs, &model_file)?;
-        vs.freeze();
-        if config.bf16 {
-            vs.bfloat16();
-            net.backbone.set_bf16();
-        }
-        let files = vec![model_file, cfg_path, base_dir.join("model.safetensors")];
+        let (vs, net) = folder.load(config.device, config.bf16, |root| NerNet::new(root, &folder.bert, LABELS.len() as i64), |n| &mut n.backbone)?;
+        let (tokenizer, files) = (folder.tokenizer, folder.files);
         Ok(NerModel { _vs: vs, net, tokenizer, config, files })
     }
 

@@ -175,34 +175,13 @@ pub struct StanceModel {
 
 impl StanceModel {
     pub fn new(config: StanceModelConfig) -> Result<Self> {
-        let model_file = config.model_dir.join("model.safetensors");
-        let cfg_path = config.model_dir.join("config.json");
-        if !model_file.is_file() || !cfg_path.is_file() {
-            return Err(Error::Setup(format!(
-                "stance model not found in {} (expected model.safetensors and config.json; pass --stance-model DIR or --skip stance)",
-                config.model_dir.display()
-            )));
+        let folder = encoder::open_task_folder::<StanceModelFile>("Stance", "--stance-model", &config.model_dir, config.base_dir.as_deref(), |f| &f.bert)?;
+        if folder.file.classes != CLASSES {
+            return Err(Error::Model { path: config.model_dir.join("config.json"), msg: format!("classes {:?} differ from {:?}", folder.file.classes, CLASSES) });
         }
-        let raw = std::fs::read_to_string(&cfg_path).map_err(|e| Error::io(&cfg_path, e))?;
-        let file: StanceModelFile = serde_json::from_str(&raw).map_err(|e| Error::Model { path: cfg_path.clone(), msg: e.to_string() })?;
-        if file.classes != CLASSES {
-            return Err(Error::Model { path: cfg_path, msg: format!("classes {:?} differ from {:?}", file.classes, CLASSES) });
-        }
-        let bert: rust_bert::bert::BertConfig =
-            serde_json::from_value(file.bert.clone()).map_err(|e| Error::Model { path: cfg_path.clone(), msg: e.to_string() })?;
-        let base_dir = encoder::base_model_dir(config.base_dir.as_deref())?;
-        let tokenizer = encoder::load_tokenizer(&base_dir)?;
-        let mut vs = nn::VarStore::new(config.device);
-        let mut net = StanceNet::new(&vs.root(), &bert);
-        net.backbone.load_base(&mut vs, &base_dir)?;
-        encoder::load_weights(&mut vs, &model_file)?;
-        vs.freeze();
-        if config.bf16 {
-            vs.bfloat16();
-            net.backbone.set_bf16();
-        }
-        let files = vec![model_file, cfg_path, base_dir.join("model.safetensors")];
-        Ok(StanceModel { _vs: vs, net, tokenizer, config, temperature: file.temperature, files })
+        let (_vs, net) = folder.load(config.device, config.bf16, |root| StanceNet::new(root, &folder.bert), |n| &mut n.backbone)?;
+        let (tokenizer, files, temperature) = (folder.tokenizer, folder.files, folder.file.temperature);
+        Ok(StanceModel { _vs, net, tokenizer, config, temperature, files })
     }
 
     /// Calibrated probabilities for each `(target, text)` pair.
