@@ -68,7 +68,7 @@ fn shipped_model_tags_a_sentence_and_long_sentences_are_windowed() {
     }
     let model = NerModel::new(NerConfig { model_dir: dir.clone(), ..Default::default() }).unwrap();
     let words: Vec<&str> = "Armenian Prime Minister Nikol Pashinian met Vladimir Putin in Moscow on Friday .".split(' ').collect();
-    let tags = model.predict(&[words.clone()]).unwrap();
+    let tags = model.predict(std::slice::from_ref(&words)).unwrap();
     let labels: Vec<&str> = tags[0].iter().map(|t| newsmine::ner::decode::LABELS[t.label]).collect();
     assert_eq!(labels[3..5], ["B-PER", "I-PER"], "{labels:?}");
     assert_eq!(labels[6..8], ["B-PER", "I-PER"], "{labels:?}");
@@ -76,7 +76,7 @@ fn shipped_model_tags_a_sentence_and_long_sentences_are_windowed() {
     // The same sentence repeated far beyond one window: every copy is tagged, none truncated.
     let long: Vec<&str> = words.iter().copied().cycle().take(words.len() * 60).collect();
     let small = NerModel::new(NerConfig { model_dir: dir, max_tokens: 64, ..Default::default() }).unwrap();
-    let tags = small.predict(&[long.clone()]).unwrap();
+    let tags = small.predict(std::slice::from_ref(&long)).unwrap();
     assert_eq!(tags[0].len(), long.len());
     let per = tags[0].iter().filter(|t| newsmine::ner::decode::LABELS[t.label] == "B-PER").count();
     assert!(per >= 100, "B-PER found {per} times of 120");

@@ -775,13 +775,23 @@ fn polnear_dev_scores() {
     eprintln!(
         "recall on the {} relations with a lexicon cue: {:.1} % at overlap 0.3 (direct {:.1} %, indirect {:.1} %)",
         sub.all.gold,
-        100.0 * sub.all.overlap_0_3.recall,
-        100.0 * sub.direct.overlap_0_3.recall,
-        100.0 * sub.indirect.overlap_0_3.recall
+        100.0 * sub.all.overlap_0_3.recall(),
+        100.0 * sub.direct.overlap_0_3.recall(),
+        100.0 * sub.indirect.overlap_0_3.recall()
     );
     // floors well below the measured figures, to catch regressions
-    assert!(report.direct.overlap_0_3.f1 > 0.85, "{report}");
+    assert!(report.direct.overlap_0_3.f1() > 0.85, "{report}");
     assert!(report.all.speaker.accuracy > 0.8, "{report}");
+}
+
+#[derive(Default)]
+struct Pair(usize, usize);
+
+impl std::ops::AddAssign<(usize, usize)> for Pair {
+    fn add_assign(&mut self, (a, b): (usize, usize)) {
+        self.0 += a;
+        self.1 += b;
+    }
 }
 
 /// Error analysis on PolNeAR train (run by hand: `NEWSMINE_DIAG_LIMIT=150 cargo test --release
@@ -812,6 +822,7 @@ fn polnear_train_diagnosis() {
     let ov = |a: Span, b: Span| a.overlap(&b) as f64 / a.len().max(b.len()).max(1) as f64;
     let mut missed: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut wrong: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut tally: std::collections::BTreeMap<String, Pair> = Default::default();
     for g in &gold {
         let text = &g.article.text;
         let chars = CharIndex::new(text);
@@ -847,6 +858,9 @@ fn polnear_train_diagnosis() {
                 let c = Span::new(q.content[0].start, q.content.last().unwrap().end);
                 ov(c, p.span) >= 0.3
             });
+            *tally
+                .entry(cue(p).unwrap_or("-").to_lowercase())
+                .or_default() += (1, hit as usize);
             if !hit {
                 wrong
                     .entry(cue(p).unwrap_or("-").to_lowercase())
@@ -855,7 +869,21 @@ fn polnear_train_diagnosis() {
             }
         }
     }
-    for (name, map) in [("MISSED gold indirect", &missed), ("UNMATCHED predicted indirect", &wrong)] {
+    let mut t: Vec<_> = tally.iter().collect();
+    t.sort_by_key(|(_, p)| std::cmp::Reverse(p.0));
+    eprintln!("==== predicted indirect by cue: predicted, matched");
+    for (cue, p) in t.iter().take(groups) {
+        eprintln!(
+            "{:>5} {:>5} {:>4.0}% {cue}",
+            p.0,
+            p.1,
+            100.0 * p.1 as f64 / p.0 as f64
+        );
+    }
+    for (name, map) in [
+        ("MISSED gold indirect", &missed),
+        ("UNMATCHED predicted indirect", &wrong),
+    ] {
         let mut v: Vec<_> = map.iter().collect();
         v.sort_by_key(|(_, xs)| std::cmp::Reverse(xs.len()));
         let total: usize = v.iter().map(|(_, xs)| xs.len()).sum();
@@ -867,4 +895,173 @@ fn polnear_train_diagnosis() {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Complements: infinitives, objects, clauses without "that"
+
+/// The (kind, text, cue, speaker) rows of `text`.
+fn rows(text: &str) -> Vec<(QuoteKind, String, String, String)> {
+    quotes(text)
+        .iter()
+        .map(|q| {
+            (
+                q.kind,
+                q.text.clone(),
+                cue(q).unwrap_or("").to_string(),
+                speaker(q).unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn row(
+    kind: QuoteKind,
+    text: &str,
+    cue: &str,
+    speaker: &str,
+) -> (QuoteKind, String, String, String) {
+    (kind, text.into(), cue.into(), speaker.into())
+}
+
+#[test]
+fn infinitive_complements() {
+    use QuoteKind::Indirect;
+    assert_eq!(
+        rows("Governor Smith wants to raise taxes on the rich."),
+        [row(
+            Indirect,
+            "to raise taxes on the rich",
+            "wants",
+            "Governor Smith"
+        )]
+    );
+    assert_eq!(
+        rows("The senator urged Congress to pass the bill before the recess."),
+        [row(
+            Indirect,
+            "Congress to pass the bill before the recess",
+            "urged",
+            "The senator"
+        )]
+    );
+    assert_eq!(
+        rows("Mr. Trump promised to build a wall."),
+        [row(Indirect, "to build a wall", "promised", "Mr. Trump")]
+    );
+    assert_eq!(
+        rows("The campaign declined to comment on the report."),
+        [row(
+            Indirect,
+            "to comment on the report",
+            "declined",
+            "The campaign"
+        )]
+    );
+    // no verb after "to", a passive, a first person: no statement
+    assert!(rows("The company agreed to a settlement with the states.").is_empty());
+    assert!(rows("Trump is expected to win the primary.").is_empty());
+    assert!(rows("If you want to win the state, look at the map.").is_empty());
+}
+
+#[test]
+fn object_complements() {
+    use QuoteKind::Indirect;
+    assert_eq!(
+        rows("Christie endorsed Trump last week, ending his own campaign."),
+        [row(Indirect, "Trump", "endorsed", "Christie")]
+    );
+    assert_eq!(
+        rows("Sanders called for a higher minimum wage on Monday."),
+        [row(
+            Indirect,
+            "a higher minimum wage",
+            "called for",
+            "Sanders"
+        )]
+    );
+    let qs = rows("“He is a divider,” Trump said, referring to Barack Obama.");
+    assert!(
+        qs.contains(&row(Indirect, "Barack Obama", "referring to", "Trump")),
+        "{qs:?}"
+    );
+    assert!(
+        qs.contains(&row(QuoteKind::Direct, "He is a divider,", "said", "Trump")),
+        "{qs:?}"
+    );
+    assert!(rows("The troops backed away from the border.").is_empty());
+}
+
+#[test]
+fn belief_clauses_without_that() {
+    use QuoteKind::Indirect;
+    assert_eq!(
+        rows("Ms. Warren believes the deal will hold."),
+        [row(
+            Indirect,
+            "the deal will hold",
+            "believes",
+            "Ms. Warren"
+        )]
+    );
+    assert!(rows("Ms. Warren believes the story.").is_empty());
+    assert_eq!(
+        rows("A new poll showed Clinton leading in Ohio."),
+        [row(
+            Indirect,
+            "Clinton leading in Ohio",
+            "showed",
+            "A new poll"
+        )]
+    );
+    // the writer's own "I think" is no reported statement
+    assert!(rows("I think the deal will hold.").is_empty());
+}
+
+#[test]
+fn accused_and_told_clauses() {
+    use QuoteKind::Indirect;
+    assert_eq!(
+        rows("Sanders accused Clinton of taking money from Wall Street."),
+        [row(
+            Indirect,
+            "Clinton of taking money from Wall Street",
+            "accused",
+            "Sanders"
+        )]
+    );
+    assert_eq!(
+        rows("Priebus told Fox News on Sunday that Trump will do better."),
+        [row(Indirect, "Trump will do better", "told", "Priebus")]
+    );
+    assert_eq!(
+        rows("The ministry’s statement said the talks would resume."),
+        [row(
+            Indirect,
+            "the talks would resume",
+            "said",
+            "The ministry’s statement"
+        )]
+    );
+}
+
+#[test]
+fn parenthetical_attribution_splits_its_content() {
+    let qs = quotes("The golf industry, she said, is doing much better than it was in 2009.");
+    assert_eq!(qs.len(), 2, "{qs:#?}");
+    assert_eq!(qs[0].text, "The golf industry");
+    assert_eq!(qs[1].text, "is doing much better than it was in 2009");
+    assert!(qs
+        .iter()
+        .all(|q| cue(q) == Some("said") && speaker(q) == Some("she")));
+}
+
+#[test]
+fn paragraph_labels_and_tallies_are_no_statements() {
+    let qs = quotes(
+        "Editor’s note: Donald Trump is a serial liar.\n\nClinton: 1,769.\n\nSanders: 1,501.",
+    );
+    assert!(qs.is_empty(), "{qs:#?}");
+    let qs = quotes("Graham: Trump’s rhetoric is destroying the party.");
+    assert_eq!(speaker(&qs[0]), Some("Graham"));
 }

@@ -27,6 +27,7 @@
 //! the gold source text: "he" → "Donald Trump" is not checkable and counts as wrong unless the
 //! spans overlap).
 use crate::corpus::Article;
+use crate::eval::metrics::Prf;
 use crate::quotes::marks::{self, Limits};
 use crate::quotes::Quote;
 use crate::text::Span;
@@ -195,16 +196,47 @@ fn is_direct(text: &str) -> bool {
     2 * quoted >= chars.len()
 }
 
-/// Precision, recall and F1 at one matching criterion.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Prf {
-    /// gold statements matched
-    pub matched_gold: usize,
-    /// predicted statements matched
-    pub matched_pred: usize,
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
+/// Scores at one matching criterion. A match may pair statements of different classes, so within
+/// a class the predicted and the gold statements matched may differ in number: each side has its
+/// own counts, precision comes from the predicted side and recall from the gold side. Serialised
+/// as `matched_gold`, `matched_pred`, `precision`, `recall`, `f1`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MatchScore {
+    /// the predicted statements: `tp` matched, `fp` not
+    pub predicted: Prf,
+    /// the gold statements: `tp` matched, `fn_` not
+    pub gold: Prf,
+}
+
+impl MatchScore {
+    pub fn precision(&self) -> f64 {
+        self.predicted.precision()
+    }
+    pub fn recall(&self) -> f64 {
+        self.gold.recall()
+    }
+    /// harmonic mean of precision and recall, 0 when both are 0
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+impl Serialize for MatchScore {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("MatchScore", 5)?;
+        st.serialize_field("matched_gold", &self.gold.tp)?;
+        st.serialize_field("matched_pred", &self.predicted.tp)?;
+        st.serialize_field("precision", &self.precision())?;
+        st.serialize_field("recall", &self.recall())?;
+        st.serialize_field("f1", &self.f1())?;
+        st.end()
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -220,9 +252,9 @@ pub struct SpeakerScore {
 pub struct QuoteScores {
     pub gold: usize,
     pub predicted: usize,
-    pub overlap_0_3: Prf,
-    pub overlap_0_8: Prf,
-    pub exact: Prf,
+    pub overlap_0_3: MatchScore,
+    pub overlap_0_8: MatchScore,
+    pub exact: MatchScore,
     pub speaker: SpeakerScore,
 }
 
@@ -310,21 +342,13 @@ struct Counts {
 
 impl Counts {
     fn scores(&self) -> QuoteScores {
-        let prf = |t: usize| {
-            let precision = ratio(self.matched_pred[t], self.predicted);
-            let recall = ratio(self.matched_gold[t], self.gold);
-            let f1 = if precision + recall > 0.0 {
-                2.0 * precision * recall / (precision + recall)
-            } else {
-                0.0
-            };
-            Prf {
-                matched_gold: self.matched_gold[t],
-                matched_pred: self.matched_pred[t],
-                precision,
-                recall,
-                f1,
-            }
+        let prf = |t: usize| MatchScore {
+            predicted: Prf::new(
+                self.matched_pred[t],
+                self.predicted - self.matched_pred[t],
+                0,
+            ),
+            gold: Prf::new(self.matched_gold[t], 0, self.gold - self.matched_gold[t]),
         };
         QuoteScores {
             gold: self.gold,
@@ -551,15 +575,15 @@ impl fmt::Display for QuoteReport {
                 name,
                 s.gold,
                 s.predicted,
-                p(s.overlap_0_3.precision),
-                p(s.overlap_0_3.recall),
-                p(s.overlap_0_3.f1),
-                p(s.overlap_0_8.precision),
-                p(s.overlap_0_8.recall),
-                p(s.overlap_0_8.f1),
-                p(s.exact.precision),
-                p(s.exact.recall),
-                p(s.exact.f1),
+                p(s.overlap_0_3.precision()),
+                p(s.overlap_0_3.recall()),
+                p(s.overlap_0_3.f1()),
+                p(s.overlap_0_8.precision()),
+                p(s.overlap_0_8.recall()),
+                p(s.overlap_0_8.f1()),
+                p(s.exact.precision()),
+                p(s.exact.recall()),
+                p(s.exact.f1()),
                 p(s.speaker.accuracy),
             )?;
         }
@@ -626,8 +650,11 @@ mod tests {
         ];
         let r = score(&[gold], &[pred]);
         assert_eq!((r.all.gold, r.all.predicted), (1, 2));
-        assert_eq!(r.all.exact.matched_gold, 1);
-        assert_eq!(r.all.overlap_0_3.precision, 0.5);
+        assert_eq!(r.all.exact.gold.tp, 1);
+        assert_eq!(r.all.overlap_0_3.precision(), 0.5);
+        let json = serde_json::to_value(r.all.overlap_0_3).unwrap();
+        assert_eq!(json["matched_pred"], 1);
+        assert_eq!(json["precision"], 0.5);
         assert_eq!(r.all.speaker.correct, 1);
         assert_eq!(r.direct.gold, 1);
         assert_eq!(r.indirect.predicted, 1);

@@ -6,7 +6,9 @@
 //! 2. **reported speech** (`indirect`): every cue outside quotations with a subject before it and
 //!    a content clause after it (`X said on Friday that …`, `X told reporters …`), or a clause
 //!    before it (`…, sources said.`, `…, said X.`), or `according to X`; participles after a
-//!    comma (`…, adding that …`) take the subject of their main clause. A clause that contains
+//!    comma (`…, adding that …`) take the subject of their main clause; intent and object cues
+//!    take an infinitive (`X wants to …`, `X urged Y to …`) or their object (`X endorsed Y`, `X
+//!    called for Y`) as content. A clause that contains
 //!    quoted text is a **mixed** quote and takes those quotations in;
 //! 3. **the rest of the quotations** (`unattributed`): titles and scare quotes (one or two words)
 //!    are dropped; the others keep the speaker of the previous statement in their paragraph
@@ -63,13 +65,56 @@ const MAX_CLAUSE_TOKENS: usize = 200;
 const CONTRAST: [&str; 6] = ["while", "whereas", "but", "although", "though", "and"];
 /// Forms of "be": an auxiliary that makes a past participle passive ("was told").
 const BE: [&str; 8] = ["is", "was", "were", "are", "be", "been", "being", "am"];
+/// Heads of paragraph labels before a colon ("Editor’s note:", "Correction:"): no speakers.
+const LABELS: [&str; 12] = [
+    "note",
+    "notes",
+    "notice",
+    "update",
+    "updates",
+    "correction",
+    "clarification",
+    "disclosure",
+    "disclaimer",
+    "related",
+    "source",
+    "sources",
+];
 /// Finite auxiliaries: one a few words into a cue's complement shows that it is a clause ("she
 /// believes the deal will hold"), not an object ("she believes the story").
 const FINITE: [&str; 32] = [
-    "is", "are", "was", "were", "will", "would", "can", "could", "should", "has", "have", "had",
-    "may", "might", "must", "does", "did", "won't", "wouldn't", "can't", "cannot", "isn't",
-    "wasn't", "aren't", "weren't", "doesn't", "didn't", "hasn't", "haven't", "hadn't",
-    "shouldn't", "couldn't",
+    "is",
+    "are",
+    "was",
+    "were",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "has",
+    "have",
+    "had",
+    "may",
+    "might",
+    "must",
+    "does",
+    "did",
+    "won't",
+    "wouldn't",
+    "can't",
+    "cannot",
+    "isn't",
+    "wasn't",
+    "aren't",
+    "weren't",
+    "doesn't",
+    "didn't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "shouldn't",
+    "couldn't",
 ];
 /// Words that end an object content ("endorsed Cruz because …", "referring to Y, who …").
 const OBJECT_END: [&str; 14] = [
@@ -552,7 +597,19 @@ impl Extraction<'_> {
                 .sentence_toks(toks[colon + 1].sent)
                 .1
                 .clamp(colon + 1, phi);
-            if let Some(range) = self.clause(colon + 1, hi) {
+            // "Editor’s note: …", "Update: …": a label, not a speaker
+            if LABELS.contains(&toks[np.last].lower.as_str()) {
+                continue;
+            }
+            // "Clinton: 1,769.": a tally, not a statement
+            let words = |(a, b): (usize, usize)| {
+                (a..b)
+                    .filter(|&k| {
+                        toks[k].is_word() && toks[k].lower.chars().any(char::is_alphabetic)
+                    })
+                    .count()
+            };
+            if let Some(range) = self.clause(colon + 1, hi).filter(|&r| words(r) >= 2) {
                 self.used[colon] = true;
                 self.push_content(range, (colon, colon), np);
             }
@@ -623,7 +680,7 @@ impl Extraction<'_> {
                             lo.max(i.saturating_sub(MAX_CLAUSE_TOKENS)),
                             hi.min(i + MAX_CLAUSE_TOKENS),
                         );
-                        if let Some(sp) = self.speaker_of(i, wlo) {
+                        if let Some(sp) = self.speaker_of(i, wlo).filter(|sp| !first_person(sp)) {
                             self.complement(i, e, f, sp, whi);
                         }
                         i = e + 1;
@@ -689,10 +746,14 @@ impl Extraction<'_> {
         } else {
             None
         };
+        // "I think", "you know", "we want to": in the running text, a writer's or a transcribed
+        // speaker's own words, not reported ones (speech verbs keep them: "I said no")
+        let speaker = speaker.filter(|sp| f & class::VERB != 0 || !first_person(sp));
         if let (Some(sp), true) = (&speaker, f & class::COMPLEMENT != 0) {
             // "promised to …", "urged him to …": an infinitive is the content (a content clause
             // of the same cue is read below)
-            let clause_follows = after.is_some_and(|(a, _)| !NOT_CONTENT.contains(&toks[a].lower.as_str()));
+            let clause_follows =
+                after.is_some_and(|(a, _)| !NOT_CONTENT.contains(&toks[a].lower.as_str()));
             if !clause_follows && self.complement(i, e, f, sp.clone(), hi) {
                 return;
             }
@@ -708,8 +769,7 @@ impl Extraction<'_> {
                     // and a finite verb ("thinks the deal will hold"), or anything a poll or
                     // report shows ("the poll showed Trump leading")
                     let document = matches!(sp.kind, NpKind::Nominal(n) if n & class::NOM_DOC != 0);
-                    that
-                        || CLAUSE_PRONOUNS.contains(&t.lower.as_str())
+                    that || CLAUSE_PRONOUNS.contains(&t.lower.as_str())
                         || self.finite_clause(range.0, range.1)
                         || document
                 } else {
@@ -780,18 +840,18 @@ impl Extraction<'_> {
     /// none).
     fn infinitive(&self, j: usize, hi: usize) -> Option<(usize, usize)> {
         let toks = self.toks;
-        let to = (j..hi.min(j + 8)).find(|&m| {
-            toks[m].lower == "to" || !toks[m].is_word() || toks[m].quote.is_some()
-        })?;
+        let to = (j..hi.min(j + 8))
+            .find(|&m| toks[m].lower == "to" || !toks[m].is_word() || toks[m].quote.is_some())?;
         if toks[to].lower != "to" || toks[to].quote.is_some() {
             return None;
         }
         let object_ok = (j..to).all(|m| {
-            !toks[m].is(class::RELATIVE | class::CUE | class::COMPLEMENT)
-                && !(toks[m].is(class::TIME) && !toks[m].is(class::DET) && m == j)
-                && !NOT_CONTENT.contains(&toks[m].lower.as_str())
+            let adverbial = m == j && toks[m].is(class::TIME) && !toks[m].is(class::DET);
+            !(adverbial
+                || toks[m].is(class::RELATIVE | class::CUE | class::COMPLEMENT)
+                || NOT_CONTENT.contains(&toks[m].lower.as_str()))
         });
-        let verb = toks.get(to + 1).filter(|t| to + 1 < hi).is_some_and(|t| {
+        let verb = toks.get(to + 1).filter(|_| to + 1 < hi).is_some_and(|t| {
             t.is_word()
                 && t.quote.is_none()
                 && !t.cap
@@ -1371,6 +1431,11 @@ impl Extraction<'_> {
             })
             .collect()
     }
+}
+
+/// "I", "we", "you": a speaker of the first or second person.
+fn first_person(np: &Np) -> bool {
+    matches!(np.kind, NpKind::Pronoun(f) if f & class::PRON_X != 0)
 }
 
 /// A comma or dash between a quotation and its attribution.

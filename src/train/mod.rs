@@ -132,7 +132,7 @@ pub trait Task {
     /// Short name for log lines ("ner", "stance").
     fn name(&self) -> &'static str;
     /// Number of training examples.
-    fn len(&self) -> usize;
+    fn n_examples(&self) -> usize;
     /// Word pieces of example `i` (batches group similar lengths to save padding).
     fn example_len(&self, i: usize) -> usize;
     /// Mean loss of a batch of examples, in training mode.
@@ -144,7 +144,7 @@ pub trait Task {
 
 /// Batches of similar length, in shuffled order.
 pub fn length_batches(task: &dyn Task, batch: usize, rng: &mut ChaCha8Rng) -> Vec<Vec<usize>> {
-    let mut idx: Vec<usize> = (0..task.len()).collect();
+    let mut idx: Vec<usize> = (0..task.n_examples()).collect();
     idx.shuffle(rng);
     let mut out = Vec::new();
     for pool in idx.chunks(batch * 50) {
@@ -175,7 +175,7 @@ pub fn fit(task: &mut dyn Task, vs: &mut nn::VarStore, opts: &TrainOptions) -> R
         None => Checkpoint::default(),
     };
     let mut opt = nn::AdamW { wd: opts.weight_decay, ..Default::default() }.build(vs, opts.lr)?;
-    let total = task.len().div_ceil(opts.batch) * opts.epochs;
+    let total = task.n_examples().div_ceil(opts.batch) * opts.epochs;
     let warmup = (opts.warmup * total as f64) as usize;
     let progress = Progress::new(total);
     let mut steps_this_run = 0usize;

@@ -66,7 +66,7 @@ impl Task for NerTask {
     fn name(&self) -> &'static str {
         "ner"
     }
-    fn len(&self) -> usize {
+    fn n_examples(&self) -> usize {
         self.examples.len()
     }
     fn example_len(&self, i: usize) -> usize {

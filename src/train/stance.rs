@@ -107,7 +107,7 @@ impl Task for StanceTask {
     fn name(&self) -> &'static str {
         "stance"
     }
-    fn len(&self) -> usize {
+    fn n_examples(&self) -> usize {
         self.examples.len()
     }
     fn example_len(&self, i: usize) -> usize {
