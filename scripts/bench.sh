@@ -10,7 +10,7 @@
 #
 # usage: bash scripts/bench.sh [--limit N] [--scale K] [--scale-limit N] [--ner-model DIR]
 #                              [--stance-model DIR] [--out DIR] [--variants LIST] [--no-python]
-#                              [--no-spacy] [--spacy-full] [--no-scale] [--threads N]
+#                              [--no-spacy] [--spacy-full] [--no-scale] [--threads N] [--attn A]
 #   --limit N         N articles, spread evenly over the corpus (default: all 2,225)
 #   --scale K         the memory check reads the articles K times (default 10)
 #   --scale-limit N   articles in the memory check, x1 and xK (default 200, at most --limit; 0 = all:
@@ -22,6 +22,7 @@
 #                     (default: all of them; stance-heavy uses BBC-relevant targets so that stance
 #                     has work: the bundled targets concern Armenia-Azerbaijan, 3 BBC articles)
 #   --threads N       threads for every tool (default 2)
+#   --attn eager|sdpa  attention of the Python transformers run (default eager, as newsmine computes it)
 #   --out DIR         where bench.json and each run's files go (default bench-out/)
 #   --no-python, --no-spacy, --no-scale   leave that part out; --spacy-full  also spaCy with every component
 # Environment: DATA (default ../shared/data), PYTHON (default python3) for the venv.
@@ -41,6 +42,7 @@ DO_SPACY=1
 SPACY_FULL=0
 DO_SCALE=1
 THREADS=2
+ATTN=eager
 while [ $# -gt 0 ]; do
   case "$1" in
     --limit) LIMIT="$2"; shift 2 ;;
@@ -55,7 +57,8 @@ while [ $# -gt 0 ]; do
     --spacy-full) SPACY_FULL=1; shift ;;
     --no-scale) DO_SCALE=0; shift ;;
     --threads) THREADS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --attn) ATTN="$2"; shift 2 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -83,9 +86,13 @@ REQ="$ROOT/scripts/bench_requirements.txt"
 MARK="$VENV/.ok-$(sha256sum "$REQ" | cut -c1-16)"
 if [ "$DO_PY$DO_SPACY" != "00" ] && [ ! -f "$MARK" ]; then
   log "installing the Python tools into $VENV (torch 2.4.0 from PyPI is the CUDA build: about 4 GB with its nvidia-* wheels; once)"
-  "${PYTHON:-python3}" -m venv "$VENV"
-  "$VENV/bin/pip" install -q -r "$REQ"
-  touch "$MARK"
+  if "${PYTHON:-python3}" -m venv "$VENV" && "$VENV/bin/pip" install -q -r "$REQ"; then
+    touch "$MARK"
+  else
+    log "could not install the Python tools (PyPI unreachable?): spaCy and Python runs left out"
+    DO_PY=0
+    DO_SPACY=0
+  fi
 fi
 PY="$VENV/bin/python"
 
@@ -252,7 +259,7 @@ if [ "$DO_SPACY" = 1 ]; then
 fi
 
 if [ "$DO_PY" = 1 ]; then
-  PYFLAGS=(--threads "$THREADS" --ner-model "$([ "$HAVE_NER" = 1 ] && echo "$NER_MODEL" || echo none)"
+  PYFLAGS=(--threads "$THREADS" --attn "$ATTN" --ner-model "$([ "$HAVE_NER" = 1 ] && echo "$NER_MODEL" || echo none)"
            --stance-model "$([ "$HAVE_STANCE" = 1 ] && echo "$STANCE_MODEL" || echo none)")
   if [ "$HAVE_STANCE" = 1 ]; then
     PYFLAGS+=(--targets "default=corpus/targets.toml:$(stance_rows newsmine-all)")

@@ -753,7 +753,8 @@ def cmd_report(args):
     # the table on stdout
     print(f"\nnewsmine benchmark: {articles} BBC articles, {words} words (as newsmine counts them), {args.threads} threads each,"
           f" on {result['machine'].get('cpu', '?')} ({result['machine'].get('nproc')} cores)")
-    print(f"models: NER {args.ner_model}; stance {args.stance_model} ({args.stance_model_note})\n")
+    print(f"models: NER {args.ner_model}; stance {args.stance_model} ({args.stance_model_note})"
+          + (f"; Python attention: {py['attn_implementation']}" if py else "") + "\n")
     hdr = f"{'tool':<21} {'run':<42} {'seconds':>7} {'wall s':>7} {'CPU s':>7} {'words/s':>8} {'art/s':>7} {'RSS MiB':>7}  note"
     print(hdr)
     print("-" * len(hdr))

@@ -49,6 +49,33 @@ fn initials(name: &str) -> String {
         .collect()
 }
 
+/// Is `word` a nationality adjective ("Russian", "Azerbaijani", "Chinese", "Turkish")?
+fn is_demonym(word: &str) -> bool {
+    word.chars().next().is_some_and(|c| c.is_uppercase())
+        && !word.contains(' ')
+        && ["an", "ese", "ish", "i", "ic", "ch"].iter().any(|s| word.ends_with(s))
+}
+
+/// Joins a nationality adjective to the organisation right after it: "Russian" (MISC) +
+/// "Foreign Ministry" (ORG) is one organisation, "the Russian Foreign Ministry".
+pub fn merge_demonym_orgs(text: &str, chars: &CharIndex, entities: &mut Vec<Entity>) {
+    let mut i = 0;
+    while i + 1 < entities.len() {
+        let (a, b) = (&entities[i], &entities[i + 1]);
+        let gap = chars.slice(text, Span::new(a.span.end, b.span.start));
+        if a.label == EntityLabel::MISC && b.label == EntityLabel::ORG && gap == " " && is_demonym(&a.text) && a.sentence == b.sentence {
+            let span = Span::new(a.span.start, b.span.end);
+            let merged = Entity { span, text: chars.slice(text, span).to_string(), score: (a.score + b.score) / 2.0, ..b.clone() };
+            entities[i] = merged;
+            entities.remove(i + 1);
+        }
+        i += 1;
+    }
+    for (k, e) in entities.iter_mut().enumerate() {
+        e.id = k;
+    }
+}
+
 /// Fills `canonical` and `key` of every mention. Entities must be in text order.
 pub fn link(entities: &mut [Entity]) {
     // Full names first seen in the article, by label: longer names absorb shorter ones.

@@ -90,6 +90,7 @@ pub fn entities_from_tags(text: &str, doc: &crate::text::Doc, tags: &[Vec<model:
             });
         }
     }
+    canonical::merge_demonym_orgs(text, &doc.chars, &mut out);
     canonical::link(&mut out);
     canonical::add_nominal_mentions(text, doc, &mut out);
     out
