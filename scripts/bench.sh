@@ -11,6 +11,7 @@
 # usage: bash scripts/bench.sh [--limit N] [--scale K] [--scale-limit N] [--ner-model DIR]
 #                              [--stance-model DIR] [--out DIR] [--variants LIST] [--no-python]
 #                              [--no-spacy] [--spacy-full] [--no-scale] [--threads N] [--attn A]
+#                              [--bf16] [--python-bf16]
 #   --limit N         N articles, spread evenly over the corpus (default: all 2,225)
 #   --scale K         the memory check reads the articles K times (default 10)
 #   --scale-limit N   articles in the memory check, x1 and xK (default 200, at most --limit; 0 = all:
@@ -23,6 +24,8 @@
 #                     has work: the bundled targets concern Armenia-Azerbaijan, 3 BBC articles)
 #   --threads N       threads for every tool (default 2)
 #   --attn eager|sdpa  attention of the Python transformers run (default eager, as newsmine computes it)
+#   --bf16            newsmine runs its models in bfloat16 (`newsmine run --bf16`)
+#   --python-bf16     the Python transformers run too (weights and activations in bfloat16, as newsmine)
 #   --out DIR         where bench.json and each run's files go (default bench-out/)
 #   --no-python, --no-spacy, --no-scale   leave that part out; --spacy-full  also spaCy with every component
 # Environment: DATA (default ../shared/data), PYTHON (default python3) for the venv.
@@ -43,6 +46,8 @@ SPACY_FULL=0
 DO_SCALE=1
 THREADS=2
 ATTN=eager
+NM_BF16=0
+PY_BF16=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --limit) LIMIT="$2"; shift 2 ;;
@@ -58,6 +63,8 @@ while [ $# -gt 0 ]; do
     --no-scale) DO_SCALE=0; shift ;;
     --threads) THREADS="$2"; shift 2 ;;
     --attn) ATTN="$2"; shift 2 ;;
+    --bf16) NM_BF16=1; shift ;;
+    --python-bf16) PY_BF16=1; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -122,6 +129,7 @@ fi
 MODEL_FLAGS=()
 [ "$HAVE_NER" = 1 ] && MODEL_FLAGS+=(--ner-model "$NER_MODEL") || MODEL_FLAGS+=(--skip ner)
 [ "$HAVE_STANCE" = 1 ] && MODEL_FLAGS+=(--stance-model "$STANCE_MODEL") || MODEL_FLAGS+=(--skip stance)
+[ "$NM_BF16" = 1 ] && MODEL_FLAGS+=(--bf16)
 
 # --- corpus ------------------------------------------------------------------------------------
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/newsmine-bench.XXXXXX")"
@@ -259,7 +267,7 @@ if [ "$DO_SPACY" = 1 ]; then
 fi
 
 if [ "$DO_PY" = 1 ]; then
-  PYFLAGS=(--threads "$THREADS" --attn "$ATTN" --ner-model "$([ "$HAVE_NER" = 1 ] && echo "$NER_MODEL" || echo none)"
+  PYFLAGS=(--threads "$THREADS" --attn "$ATTN" $([ "$PY_BF16" = 1 ] && echo --bf16) --ner-model "$([ "$HAVE_NER" = 1 ] && echo "$NER_MODEL" || echo none)"
            --stance-model "$([ "$HAVE_STANCE" = 1 ] && echo "$STANCE_MODEL" || echo none)")
   if [ "$HAVE_STANCE" = 1 ]; then
     PYFLAGS+=(--targets "default=corpus/targets.toml:$(stance_rows newsmine-all)")
@@ -281,5 +289,5 @@ fi
 # --- report ------------------------------------------------------------------------------------
 "${PYTHON:-python3}" scripts/bench_python.py report "$OUT_DIR" --scale "$SCALE" --threads "$THREADS" \
   --stance-model-note "$STANCE_NOTE" --ner-model "$NER_MODEL" --stance-model "$STANCE_MODEL" \
-  --limit "$LIMIT" --json "$OUT_DIR/bench.json"
+  --limit "$LIMIT" --newsmine-flags "${MODEL_FLAGS[*]}" --json "$OUT_DIR/bench.json"
 log "written $OUT_DIR/bench.json"

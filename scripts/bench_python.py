@@ -203,7 +203,7 @@ class Net:
     """newsmine's backbone: word-piece table from the base checkpoint (+ word shapes for NER),
     transformers' BertModel (no pooler) fed with `inputs_embeds`, and the task head."""
 
-    def __init__(self, base_dir, model_dir, attn, head_name):
+    def __init__(self, base_dir, model_dir, attn, head_name, bf16=False):
         import torch
         from transformers import BertModel
 
@@ -227,6 +227,11 @@ class Net:
         self.head_w = task[head_name + ".weight"].float()
         self.head_b = task[head_name + ".bias"].float()
         self.torch = torch
+        if bf16:  # as `newsmine run --bf16`: the body's weights and activations in bfloat16
+            self.bert.to(torch.bfloat16)
+            self.word = self.word.to(torch.bfloat16)
+            if self.shape is not None:
+                self.shape = self.shape.to(torch.bfloat16)
 
     def hidden(self, ids, mask, types=None, shapes=None):
         F = self.torch.nn.functional
@@ -235,7 +240,7 @@ class Net:
             emb = emb + F.embedding(shapes, self.shape)
         if types is None:
             types = self.torch.zeros_like(ids)
-        return self.bert(inputs_embeds=emb, attention_mask=mask, token_type_ids=types).last_hidden_state
+        return self.bert(inputs_embeds=emb, attention_mask=mask, token_type_ids=types).last_hidden_state.float()
 
 
 def load_tokenizer(base_dir):
@@ -288,8 +293,8 @@ def cmd_transformers(args):
         print(f"bench_python: no NER model in {args.ner_model!r}: NER skipped", file=sys.stderr)
     if not have_stance:
         print(f"bench_python: no stance model in {args.stance_model!r}: stance skipped", file=sys.stderr)
-    ner = Net(args.base, args.ner_model, args.attn, "ner_head") if have_ner else None
-    stance = Net(args.base, args.stance_model, args.attn, "stance_head") if have_stance else None
+    ner = Net(args.base, args.ner_model, args.attn, "ner_head", args.bf16) if have_ner else None
+    stance = Net(args.base, args.stance_model, args.attn, "stance_head", args.bf16) if have_stance else None
     temperature = float(stance.file.get("temperature", 1.0)) if stance else 1.0
     # target sets: NAME=TOML:UNITS (units = how many units newsmine classified with that file)
     target_sets = []
@@ -453,6 +458,7 @@ def cmd_transformers(args):
         "tool": "python-transformers",
         "versions": versions(["torch", "transformers", "tokenizers", "safetensors"]),
         "attn_implementation": args.attn,
+        "dtype": "bfloat16" if args.bf16 else "float32",
         "threads": torch.get_num_threads(),
         "input": args.input,
         "articles": n_articles,
@@ -733,7 +739,9 @@ def cmd_report(args):
         "threads": args.threads,
         "corpus": {"name": "BBC news (../shared/data/news/bbc_news)", "articles": articles, "words": words,
                    "limit": args.limit or None},
-        "models": {"ner": args.ner_model, "stance": args.stance_model, "stance_kind": args.stance_model_note},
+        "models": {"ner": args.ner_model, "stance": args.stance_model, "stance_kind": args.stance_model_note,
+                   "newsmine_flags": args.newsmine_flags,
+                   "python": {"attn": py.get("attn_implementation"), "dtype": py.get("dtype", "float32")} if py else None},
         "timing": "seconds = processing after model loading (newsmine run.json `seconds`; the Python tools time the "
                   "same span); wall_s and cpu_s (user + system) = the whole process (start-up, model loading) from "
                   "/usr/bin/time; words/s and articles/s divide newsmine's word count and the article count by `seconds`",
@@ -754,7 +762,8 @@ def cmd_report(args):
     print(f"\nnewsmine benchmark: {articles} BBC articles, {words} words (as newsmine counts them), {args.threads} threads each,"
           f" on {result['machine'].get('cpu', '?')} ({result['machine'].get('nproc')} cores)")
     print(f"models: NER {args.ner_model}; stance {args.stance_model} ({args.stance_model_note})"
-          + (f"; Python attention: {py['attn_implementation']}" if py else "") + "\n")
+          + (f"; Python attention: {py['attn_implementation']}, {py.get('dtype', 'float32')}" if py else "")
+          + (f"; newsmine flags: {args.newsmine_flags}" if args.newsmine_flags else "") + "\n")
     hdr = f"{'tool':<21} {'run':<42} {'seconds':>7} {'wall s':>7} {'CPU s':>7} {'words/s':>8} {'art/s':>7} {'RSS MiB':>7}  note"
     print(hdr)
     print("-" * len(hdr))
@@ -825,6 +834,7 @@ def main():
     t.add_argument("--stance-batch", type=int, default=32)
     t.add_argument("--stance-max-tokens", type=int, default=192)
     t.add_argument("--attn", default="eager", choices=["eager", "sdpa"], help="transformers attention implementation")
+    t.add_argument("--bf16", action="store_true", help="run the models in bfloat16 (as newsmine run --bf16)")
     t.add_argument("--limit", type=int)
     t.add_argument("--json")
     s = sub.add_parser("spacy", help="spaCy en_core_web_sm NER through nlp.pipe")
@@ -843,6 +853,7 @@ def main():
     r.add_argument("--ner-model", default="")
     r.add_argument("--stance-model", default="")
     r.add_argument("--stance-model-note", default="")
+    r.add_argument("--newsmine-flags", default="", help="the model flags every newsmine run got")
     r.add_argument("--json", required=True)
     args = ap.parse_args()
     {"transformers": cmd_transformers, "spacy": cmd_spacy, "make-stance-placeholder": cmd_make_stance_placeholder,

@@ -159,5 +159,13 @@ fn full_pipeline_on_the_seed_with_shipped_models() {
         assert!(["favor", "against", "neutral"].contains(&s["stance"].as_str()));
     }
     let articles = read_table(out.path(), "articles");
-    assert!(["favor", "against", "neutral", "not_relevant"].contains(&articles[0]["stance"].as_str()));
+    assert_eq!(articles[0]["stance"], "favor", "the seed article favours the peace process");
+    // the ministry's three statements: speaker resolved, stance favor
+    let quotes = read_table(out.path(), "quotes");
+    for opening in ["The agreements remain valid", "This includes signing a peace treaty", "Russia is ready to continue"] {
+        let q = quotes.iter().find(|q| q["text"].starts_with(opening)).unwrap_or_else(|| panic!("no quote {opening}"));
+        assert_eq!(q["speaker_canonical"], "Russian Foreign Ministry", "{opening}");
+        let s = stance.iter().find(|s| s["unit"] == "quote" && s["unit_id"] == q["quote_id"]).expect("quote classified");
+        assert_eq!(s["stance"], "favor", "{opening}");
+    }
 }

@@ -265,13 +265,21 @@ fn article_stance_margin_rule_and_unit_kinds() {
         article_stance("peace", &units, 0.3, &params).stance,
         StanceLabel::Neutral
     );
-    // sentences win over quotes, so a quote's words do not count twice
+    // a sentence holding a quote is represented by the quote alone (no words counted twice);
+    // other sentences count beside it
     let units = [
         unit(UnitKind::Sentence, 0, "peace", (0.1, 0.1, 0.8), 1.0),
         unit(UnitKind::Quote, 0, "peace", (0.9, 0.05, 0.05), 1.0),
     ];
     let a = article_stance("peace", &units, 0.3, &params);
-    assert_eq!((a.stance, a.relevant_units), (StanceLabel::Neutral, 1));
+    assert_eq!((a.stance, a.relevant_units), (StanceLabel::Favor, 1));
+    let units = [
+        unit(UnitKind::Sentence, 0, "peace", (0.1, 0.1, 0.8), 1.0),
+        unit(UnitKind::Sentence, 1, "peace", (0.1, 0.1, 0.8), 1.0),
+        unit(UnitKind::Quote, 0, "peace", (0.9, 0.05, 0.05), 1.0),
+    ];
+    let a = article_stance("peace", &units, 0.3, &params);
+    assert_eq!(a.relevant_units, 2);
     // quotes alone do count
     let a = article_stance("peace", &units[1..], 0.3, &params);
     assert_eq!(a.stance, StanceLabel::Favor);

@@ -4,9 +4,10 @@
 //!
 //! 1. **Relevant units** are the units of the target with `relevance ≥ min_relevance`, a stance
 //!    other than `not_relevant` and finite probabilities. No relevant unit → `not_relevant`.
-//! 2. **One unit kind**: quotes lie inside sentences and sentences inside paragraphs, so counting
-//!    every kind would count the same words twice. The first kind of sentence → paragraph → quote
-//!    that has a relevant unit is used, the others are ignored.
+//! 2. **No words twice**: the article's own text (sentences, else paragraphs) and the statements
+//!    it reports (quotes) both count, but a sentence or paragraph that contains a relevant quote
+//!    is represented by that quote alone: the statement is what the sentence conveys, and its
+//!    words are not counted twice. Paragraphs are used only when no sentence is relevant.
 //! 3. **Weights**: `w = relevance × confidence`, with `confidence = max(p_favor, p_against,
 //!    p_neutral)`. Units that are on topic *and* read clearly by the model count most; a hedged,
 //!    barely relevant sentence counts least. (If every weight is 0 the units count equally.)
@@ -175,12 +176,17 @@ pub fn article_stance(
         .iter()
         .filter(|u| u.target == target && is_relevant(u, min_relevance))
         .collect();
-    let kind = [UnitKind::Sentence, UnitKind::Paragraph, UnitKind::Quote]
+    let text_kind = [UnitKind::Sentence, UnitKind::Paragraph]
         .into_iter()
         .find(|k| relevant.iter().any(|u| u.unit == *k));
+    let quotes: Vec<&UnitStance> = relevant.iter().copied().filter(|u| u.unit == UnitKind::Quote).collect();
     let chosen: Vec<&UnitStance> = relevant
-        .into_iter()
-        .filter(|u| Some(u.unit) == kind)
+        .iter()
+        .copied()
+        .filter(|u| match u.unit {
+            UnitKind::Quote => true,
+            k => Some(k) == text_kind && !quotes.iter().any(|q| q.span.overlaps(&u.span)),
+        })
         .collect();
     match combine(chosen.iter().map(|u| (u.probs, u.relevance))) {
         Some(probs) => ArticleStance {
