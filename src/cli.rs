@@ -3,10 +3,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "newsmine", version, about = "News articles in, research-grade CSV tables out: entities, quotes with speakers, stance.",
+#[command(
+    name = "newsmine",
+    version,
+    about = "News articles in, research-grade CSV tables out: entities, quotes with speakers, stance.",
     long_about = "newsmine reads a corpus of news articles (txt, JSONL, CSV, HTML), cleans and segments them, finds named \
 entities, quoted statements with their speakers, and the stance of quotes, speakers, articles and outlets toward configured \
-targets, and writes CSV tables plus a run manifest.\n\nExit codes: 0 ok, 1 some articles failed (see errors.csv), 2 usage or set-up error.")]
+targets, and writes CSV tables plus a run manifest.\n\nExit codes: 0 ok, 1 some articles failed (see errors.csv), 2 usage or set-up error."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -32,7 +32,11 @@ pub fn base_model_dir(explicit: Option<&Path>) -> Result<PathBuf> {
     }
     Err(Error::Setup(format!(
         "base encoder all-MiniLM-L6-v2 not found (looked in {})",
-        candidates.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        candidates
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     )))
 }
 
@@ -50,7 +54,10 @@ pub fn load_tokenizer(dir: &Path) -> Result<Tokenizer> {
         msg: e.to_string(),
     })?;
     tok.with_padding(None);
-    tok.with_truncation(None).map_err(|e| Error::Model { path, msg: e.to_string() })?;
+    tok.with_truncation(None).map_err(|e| Error::Model {
+        path,
+        msg: e.to_string(),
+    })?;
     Ok(tok)
 }
 
@@ -58,7 +65,10 @@ pub fn load_tokenizer(dir: &Path) -> Result<Tokenizer> {
 pub fn load_bert_config(dir: &Path) -> Result<BertConfig> {
     let path = dir.join("config.json");
     let raw = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    serde_json::from_str(&raw).map_err(|e| Error::Model { path, msg: e.to_string() })
+    serde_json::from_str(&raw).map_err(|e| Error::Model {
+        path,
+        msg: e.to_string(),
+    })
 }
 
 /// The BERT body of a task model, with an optional word-shape embedding that gives the uncased
@@ -78,21 +88,35 @@ impl Backbone {
     /// `n_shapes` rows under `shape` when `n_shapes > 0`. Call `load_base` before use.
     pub fn new(root: &nn::Path, config: &BertConfig, n_shapes: i64) -> Self {
         // A one-row stand-in: rust-bert's own table is never used, we pass embeddings in.
-        let body = BertConfig { vocab_size: 1, ..config.clone() };
+        let body = BertConfig {
+            vocab_size: 1,
+            ..config.clone()
+        };
         let bert = BertModel::<BertEmbeddings>::new_with_optional_pooler(root, &body, false);
         let shape_embeddings = (n_shapes > 0).then(|| {
             // Zero-initialised: training starts from exactly the base encoder's behaviour.
-            let cfg = nn::EmbeddingConfig { ws_init: nn::Init::Const(0.0), ..Default::default() };
+            let cfg = nn::EmbeddingConfig {
+                ws_init: nn::Init::Const(0.0),
+                ..Default::default()
+            };
             nn::embedding(root / "shape", n_shapes, config.hidden_size, cfg)
         });
-        Backbone { bert, word_embeddings: Tensor::new(), shape_embeddings, hidden: config.hidden_size }
+        Backbone {
+            bert,
+            word_embeddings: Tensor::new(),
+            shape_embeddings,
+            hidden: config.hidden_size,
+        }
     }
 
     /// Copies the base checkpoint into the variables it shares with `vs` and keeps its word-piece
     /// table. Variables of the task head are left as initialised.
     pub fn load_base(&mut self, vs: &mut nn::VarStore, base_dir: &Path) -> Result<()> {
         let path = base_dir.join("model.safetensors");
-        let model_err = |msg: String| Error::Model { path: path.clone(), msg };
+        let model_err = |msg: String| Error::Model {
+            path: path.clone(),
+            msg,
+        };
         let tensors = Tensor::read_safetensors(&path).map_err(|e| model_err(e.to_string()))?;
         let vars = vs.variables();
         tch::no_grad(|| -> Result<()> {
@@ -101,7 +125,11 @@ impl Backbone {
                     self.word_embeddings = t.to_kind(Kind::Float).to_device(vs.device());
                 } else if let Some(var) = vars.get(name) {
                     if var.size() != t.size() {
-                        return Err(model_err(format!("{name}: shape {:?}, expected {:?}", t.size(), var.size())));
+                        return Err(model_err(format!(
+                            "{name}: shape {:?}, expected {:?}",
+                            t.size(),
+                            var.size()
+                        )));
                     }
                     var.shallow_clone().f_copy_(t)?;
                 }
@@ -109,7 +137,9 @@ impl Backbone {
             Ok(())
         })?;
         if !self.word_embeddings.defined() {
-            return Err(model_err(format!("no {WORD_EMBEDDINGS}: not a BERT checkpoint")));
+            return Err(model_err(format!(
+                "no {WORD_EMBEDDINGS}: not a BERT checkpoint"
+            )));
         }
         Ok(())
     }
@@ -121,14 +151,30 @@ impl Backbone {
     }
 
     /// Hidden states `[batch, seq, hidden]`.
-    pub fn forward(&self, ids: &Tensor, mask: &Tensor, type_ids: Option<&Tensor>, shapes: Option<&Tensor>, train: bool) -> Result<Tensor> {
+    pub fn forward(
+        &self,
+        ids: &Tensor,
+        mask: &Tensor,
+        type_ids: Option<&Tensor>,
+        shapes: Option<&Tensor>,
+        train: bool,
+    ) -> Result<Tensor> {
         let mut embeds = Tensor::embedding(&self.word_embeddings, ids, 0, false, false);
         if let (Some(emb), Some(shapes)) = (&self.shape_embeddings, shapes) {
             embeds += shapes.apply(emb);
         }
         let out = self
             .bert
-            .forward_t(None, Some(mask), type_ids, None, Some(&embeds), None, None, train)
+            .forward_t(
+                None,
+                Some(mask),
+                type_ids,
+                None,
+                Some(&embeds),
+                None,
+                None,
+                train,
+            )
             .map_err(|e| Error::Other(format!("encoder: {e}")))?;
         Ok(out.hidden_state)
     }
@@ -149,15 +195,22 @@ pub fn save_weights(vs: &nn::VarStore, path: &Path) -> Result<()> {
 
 /// Loads a task checkpoint written by `save_weights` over `vs` (after `Backbone::load_base`).
 pub fn load_weights(vs: &mut nn::VarStore, path: &Path) -> Result<()> {
-    let model_err = |msg: String| Error::Model { path: path.to_path_buf(), msg };
+    let model_err = |msg: String| Error::Model {
+        path: path.to_path_buf(),
+        msg,
+    };
     if !path.is_file() {
         return Err(model_err("file not found".into()));
     }
-    let missing = vs.load_partial(path).map_err(|e| model_err(e.to_string()))?;
+    let missing = vs
+        .load_partial(path)
+        .map_err(|e| model_err(e.to_string()))?;
     // tch adopts the file's precision (fp16); compute stays in fp32.
     vs.float();
     if !missing.is_empty() {
-        return Err(model_err(format!("missing variables {missing:?}: not a model for this task")));
+        return Err(model_err(format!(
+            "missing variables {missing:?}: not a model for this task"
+        )));
     }
     Ok(())
 }
@@ -181,11 +234,18 @@ pub fn freeze_lower_layers(vs: &nn::VarStore, layers: usize) {
 /// fails on those).
 pub fn clip_grad_norm(vs: &nn::VarStore, max_norm: f64) {
     tch::no_grad(|| {
-        let grads: Vec<Tensor> = vs.trainable_variables().iter().map(|v| v.grad()).filter(|g| g.defined()).collect();
+        let grads: Vec<Tensor> = vs
+            .trainable_variables()
+            .iter()
+            .map(|v| v.grad())
+            .filter(|g| g.defined())
+            .collect();
         if grads.is_empty() {
             return;
         }
-        let total = Tensor::stack(&grads.iter().map(|g| g.norm()).collect::<Vec<_>>(), 0).norm().double_value(&[]);
+        let total = Tensor::stack(&grads.iter().map(|g| g.norm()).collect::<Vec<_>>(), 0)
+            .norm()
+            .double_value(&[]);
         if total > max_norm {
             let scale = max_norm / (total + 1e-6);
             for mut g in grads {
@@ -225,20 +285,41 @@ pub fn open_task_folder<F: serde::de::DeserializeOwned>(
             what.to_lowercase()
         )));
     }
-    let model_err = |msg: String| Error::Model { path: cfg_path.clone(), msg };
+    let model_err = |msg: String| Error::Model {
+        path: cfg_path.clone(),
+        msg,
+    };
     let raw = std::fs::read_to_string(&cfg_path).map_err(|e| Error::io(&cfg_path, e))?;
     let file: F = serde_json::from_str(&raw).map_err(|e| model_err(e.to_string()))?;
-    let bert: BertConfig = serde_json::from_value(bert_of(&file).clone()).map_err(|e| model_err(e.to_string()))?;
+    let bert: BertConfig =
+        serde_json::from_value(bert_of(&file).clone()).map_err(|e| model_err(e.to_string()))?;
     let base_dir = base_model_dir(base)?;
     let tokenizer = load_tokenizer(&base_dir)?;
-    let files = vec![model_file.clone(), cfg_path.clone(), base_dir.join("model.safetensors")];
-    Ok(TaskFolder { file, bert, base_dir, tokenizer, files, model_file })
+    let files = vec![
+        model_file.clone(),
+        cfg_path.clone(),
+        base_dir.join("model.safetensors"),
+    ];
+    Ok(TaskFolder {
+        file,
+        bert,
+        base_dir,
+        tokenizer,
+        files,
+        model_file,
+    })
 }
 
 impl<F> TaskFolder<F> {
     /// Loads base and task weights into a network built by `build`, frozen for inference, in
     /// bfloat16 when asked.
-    pub fn load<N>(&self, device: Device, bf16: bool, build: impl FnOnce(&nn::Path) -> N, backbone: impl Fn(&mut N) -> &mut Backbone) -> Result<(nn::VarStore, N)> {
+    pub fn load<N>(
+        &self,
+        device: Device,
+        bf16: bool,
+        build: impl FnOnce(&nn::Path) -> N,
+        backbone: impl Fn(&mut N) -> &mut Backbone,
+    ) -> Result<(nn::VarStore, N)> {
         let mut vs = nn::VarStore::new(device);
         let mut net = build(&vs.root());
         backbone(&mut net).load_base(&mut vs, &self.base_dir)?;
@@ -296,7 +377,10 @@ pub mod shape {
         if letters == 0 {
             return if digit > 0 {
                 DIGIT
-            } else if word.chars().all(|c| c.is_ascii_punctuation() || !c.is_alphanumeric()) {
+            } else if word
+                .chars()
+                .all(|c| c.is_ascii_punctuation() || !c.is_alphanumeric())
+            {
                 PUNCT
             } else {
                 OTHER
@@ -305,17 +389,28 @@ pub mod shape {
         if digit > 0 {
             return DIGIT;
         }
-        let first_upper = word.chars().find(|c| c.is_alphabetic()).is_some_and(|c| c.is_uppercase());
+        let first_upper = word
+            .chars()
+            .find(|c| c.is_alphabetic())
+            .is_some_and(|c| c.is_uppercase());
         if upper == 0 {
             LOWER
         } else if lower == 0 {
             if letters == 1 {
-                if first { CAPITALIZED_FIRST } else { CAPITALIZED }
+                if first {
+                    CAPITALIZED_FIRST
+                } else {
+                    CAPITALIZED
+                }
             } else {
                 ALL_CAPS
             }
         } else if first_upper && upper == 1 {
-            if first { CAPITALIZED_FIRST } else { CAPITALIZED }
+            if first {
+                CAPITALIZED_FIRST
+            } else {
+                CAPITALIZED
+            }
         } else {
             MIXED
         }

@@ -5,9 +5,14 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// libtorch, the base encoder or a task model is missing: the message names the set-up command.
-    #[error("{0}\n  hint: run `make setup` (scripts/setup.sh) to install libtorch and the base encoder")]
+    #[error(
+        "{0}\n  hint: run `make setup` (scripts/setup.sh) to install libtorch and the base encoder"
+    )]
     Setup(String),
     #[error("model {path}: {msg}")]
     Model { path: PathBuf, msg: String },
@@ -33,7 +38,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
     /// Exit code of the command line: 2 for usage and set-up problems, 1 otherwise.
     pub fn exit_code(&self) -> i32 {

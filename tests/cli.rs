@@ -13,7 +13,8 @@ fn root() -> PathBuf {
 }
 
 fn models_present() -> bool {
-    let ok = root().join("models/ner/model.safetensors").is_file() && root().join("models/stance/model.safetensors").is_file();
+    let ok = root().join("models/ner/model.safetensors").is_file()
+        && root().join("models/stance/model.safetensors").is_file();
     if !ok {
         eprintln!("skipping model checks: models/ner or models/stance not present");
     }
@@ -23,7 +24,15 @@ fn models_present() -> bool {
 fn read_table(dir: &Path, name: &str) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_path(dir.join(format!("{name}.csv"))).unwrap();
     let headers = r.headers().unwrap().clone();
-    r.records().map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
 }
 
 /// Undo the spreadsheet-formula guard the writer adds.
@@ -52,18 +61,39 @@ fn run_on_corpus_without_models_writes_every_table() {
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(0));
-    for t in ["articles", "entities", "entity_counts", "quotes", "stance", "article_stance", "outlets", "speakers", "errors"] {
-        assert!(out.path().join(format!("{t}.csv")).is_file(), "{t}.csv missing");
+    for t in [
+        "articles",
+        "entities",
+        "entity_counts",
+        "quotes",
+        "stance",
+        "article_stance",
+        "outlets",
+        "speakers",
+        "errors",
+    ] {
+        assert!(
+            out.path().join(format!("{t}.csv")).is_file(),
+            "{t}.csv missing"
+        );
         assert!(!out.path().join(format!("{t}.csv.tmp")).exists());
     }
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json")).unwrap())
+            .unwrap();
     assert_eq!(manifest["articles"], 1);
     let articles = read_table(out.path(), "articles");
     assert_eq!(articles.len(), 1);
     let a = &articles[0];
     assert_eq!(a["outlet"], "rferl");
-    assert_eq!(a["title"], "Russia Says Trilateral Agreements With Armenia, Azerbaijan ‘Still Valid’");
-    assert!(a["n_skipped_chars"].parse::<usize>().unwrap() > 0, "junk lines must be skipped");
+    assert_eq!(
+        a["title"],
+        "Russia Says Trilateral Agreements With Armenia, Azerbaijan ‘Still Valid’"
+    );
+    assert!(
+        a["n_skipped_chars"].parse::<usize>().unwrap() > 0,
+        "junk lines must be skipped"
+    );
     // quotes found by rule: their offsets slice the input exactly
     let text = std::fs::read_to_string(root().join(SEED)).unwrap();
     let quotes = read_table(out.path(), "quotes");
@@ -98,18 +128,32 @@ fn broken_inputs_become_error_rows_and_the_rest_is_processed() {
 
 #[test]
 fn bad_flag_and_missing_model_exit_2_with_one_message() {
-    let status = bin().args(["run", "corpus/", "--no-such-flag"]).output().unwrap();
+    let status = bin()
+        .args(["run", "corpus/", "--no-such-flag"])
+        .output()
+        .unwrap();
     assert_eq!(status.status.code(), Some(2));
     let out = tempfile::tempdir().unwrap();
     let output = bin()
         .current_dir(root())
-        .args(["run", "corpus/", "--skip", "stance", "--ner-model", "/nonexistent/ner", "--out"])
+        .args([
+            "run",
+            "corpus/",
+            "--skip",
+            "stance",
+            "--ner-model",
+            "/nonexistent/ner",
+            "--out",
+        ])
         .arg(out.path())
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let err = String::from_utf8_lossy(&output.stderr);
-    assert!(err.contains("NER model not found") && err.contains("make setup"), "{err}");
+    assert!(
+        err.contains("NER model not found") && err.contains("make setup"),
+        "{err}"
+    );
     let missing_input = bin().args(["run", "/nonexistent/corpus"]).output().unwrap();
     assert_eq!(missing_input.status.code(), Some(2));
 }
@@ -120,7 +164,21 @@ fn output_is_the_same_for_any_thread_count() {
     for (dir, threads) in [(&a, "1"), (&b, "2")] {
         let st = bin()
             .current_dir(root())
-            .args(["run", "tests/data/good", "corpus/", "--batch", "2", "--skip", "ner", "--skip", "stance", "-q", "-j", threads, "--out"])
+            .args([
+                "run",
+                "tests/data/good",
+                "corpus/",
+                "--batch",
+                "2",
+                "--skip",
+                "ner",
+                "--skip",
+                "stance",
+                "-q",
+                "-j",
+                threads,
+                "--out",
+            ])
             .arg(dir.path())
             .status()
             .unwrap();
@@ -139,33 +197,76 @@ fn full_pipeline_on_the_seed_with_shipped_models() {
         return;
     }
     let out = tempfile::tempdir().unwrap();
-    let status = bin().current_dir(root()).args(["run", "corpus/", "-q", "--out"]).arg(out.path()).status().unwrap();
+    let status = bin()
+        .current_dir(root())
+        .args(["run", "corpus/", "-q", "--out"])
+        .arg(out.path())
+        .status()
+        .unwrap();
     assert_eq!(status.code(), Some(0));
     let text = std::fs::read_to_string(root().join(SEED)).unwrap();
     let entities = read_table(out.path(), "entities");
     for e in &entities {
-        assert_eq!(slice(&text, &e["start"], &e["end"]), cell(&e["text"]), "entity offsets");
+        assert_eq!(
+            slice(&text, &e["start"], &e["end"]),
+            cell(&e["text"]),
+            "entity offsets"
+        );
     }
-    let has = |canonical: &str, label: &str| entities.iter().any(|e| e["canonical"] == canonical && e["label"] == label);
-    for name in ["Nikol Pashinian", "Ilham Aliyev", "Donald Trump", "Vladimir Putin"] {
+    let has = |canonical: &str, label: &str| {
+        entities
+            .iter()
+            .any(|e| e["canonical"] == canonical && e["label"] == label)
+    };
+    for name in [
+        "Nikol Pashinian",
+        "Ilham Aliyev",
+        "Donald Trump",
+        "Vladimir Putin",
+    ] {
         assert!(has(name, "PER"), "{name} PER missing");
     }
-    for name in ["Russia", "Armenia", "Azerbaijan", "Moscow", "Nagorno-Karabakh"] {
+    for name in [
+        "Russia",
+        "Armenia",
+        "Azerbaijan",
+        "Moscow",
+        "Nagorno-Karabakh",
+    ] {
         assert!(has(name, "LOC"), "{name} LOC missing");
     }
-    assert!(has("Russian Foreign Ministry", "ORG"), "Russian Foreign Ministry ORG missing");
+    assert!(
+        has("Russian Foreign Ministry", "ORG"),
+        "Russian Foreign Ministry ORG missing"
+    );
     let stance = read_table(out.path(), "stance");
     for s in &stance {
         assert!(["favor", "against", "neutral"].contains(&s["stance"].as_str()));
     }
     let articles = read_table(out.path(), "articles");
-    assert_eq!(articles[0]["stance"], "favor", "the seed article favours the peace process");
+    assert_eq!(
+        articles[0]["stance"], "favor",
+        "the seed article favours the peace process"
+    );
     // the ministry's three statements: speaker resolved, stance favor
     let quotes = read_table(out.path(), "quotes");
-    for opening in ["The agreements remain valid", "This includes signing a peace treaty", "Russia is ready to continue"] {
-        let q = quotes.iter().find(|q| q["text"].starts_with(opening)).unwrap_or_else(|| panic!("no quote {opening}"));
-        assert_eq!(q["speaker_canonical"], "Russian Foreign Ministry", "{opening}");
-        let s = stance.iter().find(|s| s["unit"] == "quote" && s["unit_id"] == q["quote_id"]).expect("quote classified");
+    for opening in [
+        "The agreements remain valid",
+        "This includes signing a peace treaty",
+        "Russia is ready to continue",
+    ] {
+        let q = quotes
+            .iter()
+            .find(|q| q["text"].starts_with(opening))
+            .unwrap_or_else(|| panic!("no quote {opening}"));
+        assert_eq!(
+            q["speaker_canonical"], "Russian Foreign Ministry",
+            "{opening}"
+        );
+        let s = stance
+            .iter()
+            .find(|s| s["unit"] == "quote" && s["unit_id"] == q["quote_id"])
+            .expect("quote classified");
         assert_eq!(s["stance"], "favor", "{opening}");
     }
 }

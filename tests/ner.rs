@@ -23,8 +23,16 @@ fn tag(label: usize) -> WordTag {
 fn mention_offsets_are_exact_in_multibyte_text() {
     let text = "Մատչելիություն\n\n“Ilham Aliyev’s envoy met Nikol Pashinian in Yerevan,” 😀 officials said.\n";
     let doc = analyse(text, &TextConfig::default());
-    let s = doc.sentences.iter().position(|s| doc.chars.slice(text, s.span).contains("Aliyev")).unwrap();
-    let words: Vec<&str> = doc.sentence_tokens(s).iter().map(|t| doc.chars.slice(text, t.span)).collect();
+    let s = doc
+        .sentences
+        .iter()
+        .position(|s| doc.chars.slice(text, s.span).contains("Aliyev"))
+        .unwrap();
+    let words: Vec<&str> = doc
+        .sentence_tokens(s)
+        .iter()
+        .map(|t| doc.chars.slice(text, t.span))
+        .collect();
     // O for everything, then B-PER I-PER on "Ilham Aliyev", B-PER I-PER on "Nikol Pashinian", B-LOC on Yerevan
     let mut tags: Vec<WordTag> = words.iter().map(|_| tag(0)).collect();
     let at = |w: &str| words.iter().position(|x| *x == w).unwrap();
@@ -42,9 +50,20 @@ fn mention_offsets_are_exact_in_multibyte_text() {
     }
     let ents = entities_from_tags(text, &doc, &per_sentence);
     let names: Vec<(&str, EntityLabel)> = ents.iter().map(|e| (e.text.as_str(), e.label)).collect();
-    assert_eq!(names, [("Ilham Aliyev", EntityLabel::PER), ("Nikol Pashinian", EntityLabel::PER), ("Yerevan", EntityLabel::LOC)]);
+    assert_eq!(
+        names,
+        [
+            ("Ilham Aliyev", EntityLabel::PER),
+            ("Nikol Pashinian", EntityLabel::PER),
+            ("Yerevan", EntityLabel::LOC)
+        ]
+    );
     for e in &ents {
-        let sliced: String = text.chars().skip(e.span.start).take(e.span.end - e.span.start).collect();
+        let sliced: String = text
+            .chars()
+            .skip(e.span.start)
+            .take(e.span.end - e.span.start)
+            .collect();
         assert_eq!(sliced, e.text);
     }
 }
@@ -52,9 +71,20 @@ fn mention_offsets_are_exact_in_multibyte_text() {
 #[test]
 fn words_split_into_many_pieces_keep_one_label_slot() {
     let Some(tok) = base_tokenizer() else { return };
-    let words = ["Supercalifragilisticexpialidocious", "Nagorno-Karabakh", "’s", "😀", "\u{200b}", "x"];
+    let words = [
+        "Supercalifragilisticexpialidocious",
+        "Nagorno-Karabakh",
+        "’s",
+        "😀",
+        "\u{200b}",
+        "x",
+    ];
     let enc = encode_words(&tok, &words).unwrap();
-    assert_eq!(enc.word_starts.len(), words.len(), "one slot per word, even a word with no piece");
+    assert_eq!(
+        enc.word_starts.len(),
+        words.len(),
+        "one slot per word, even a word with no piece"
+    );
     assert!(enc.word_starts.windows(2).all(|w| w[0] < w[1]));
     assert_eq!(enc.ids.len(), enc.shapes.len());
 }
@@ -66,18 +96,41 @@ fn shipped_model_tags_a_sentence_and_long_sentences_are_windowed() {
         eprintln!("skipping: models/ner or the base encoder is not installed");
         return;
     }
-    let model = NerModel::new(NerConfig { model_dir: dir.clone(), ..Default::default() }).unwrap();
-    let words: Vec<&str> = "Armenian Prime Minister Nikol Pashinian met Vladimir Putin in Moscow on Friday .".split(' ').collect();
+    let model = NerModel::new(NerConfig {
+        model_dir: dir.clone(),
+        ..Default::default()
+    })
+    .unwrap();
+    let words: Vec<&str> =
+        "Armenian Prime Minister Nikol Pashinian met Vladimir Putin in Moscow on Friday ."
+            .split(' ')
+            .collect();
     let tags = model.predict(std::slice::from_ref(&words)).unwrap();
-    let labels: Vec<&str> = tags[0].iter().map(|t| newsmine::ner::decode::LABELS[t.label]).collect();
+    let labels: Vec<&str> = tags[0]
+        .iter()
+        .map(|t| newsmine::ner::decode::LABELS[t.label])
+        .collect();
     assert_eq!(labels[3..5], ["B-PER", "I-PER"], "{labels:?}");
     assert_eq!(labels[6..8], ["B-PER", "I-PER"], "{labels:?}");
     assert_eq!(labels[9], "B-LOC", "{labels:?}");
     // The same sentence repeated far beyond one window: every copy is tagged, none truncated.
-    let long: Vec<&str> = words.iter().copied().cycle().take(words.len() * 60).collect();
-    let small = NerModel::new(NerConfig { model_dir: dir, max_tokens: 64, ..Default::default() }).unwrap();
+    let long: Vec<&str> = words
+        .iter()
+        .copied()
+        .cycle()
+        .take(words.len() * 60)
+        .collect();
+    let small = NerModel::new(NerConfig {
+        model_dir: dir,
+        max_tokens: 64,
+        ..Default::default()
+    })
+    .unwrap();
     let tags = small.predict(std::slice::from_ref(&long)).unwrap();
     assert_eq!(tags[0].len(), long.len());
-    let per = tags[0].iter().filter(|t| newsmine::ner::decode::LABELS[t.label] == "B-PER").count();
+    let per = tags[0]
+        .iter()
+        .filter(|t| newsmine::ner::decode::LABELS[t.label] == "B-PER")
+        .count();
     assert!(per >= 100, "B-PER found {per} times of 120");
 }

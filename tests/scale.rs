@@ -41,22 +41,67 @@ fn merged_shards_equal_a_single_run() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = make_corpus(tmp.path(), 40);
     let full = tmp.path().join("full");
-    assert!(bin().arg("run").arg(&corpus).arg("tests/data/broken").args(LIGHT).arg("--out").arg(&full).status().unwrap().code() == Some(1));
+    assert!(
+        bin()
+            .arg("run")
+            .arg(&corpus)
+            .arg("tests/data/broken")
+            .args(LIGHT)
+            .arg("--out")
+            .arg(&full)
+            .status()
+            .unwrap()
+            .code()
+            == Some(1)
+    );
     let mut shards = Vec::new();
     for i in 0..3 {
         let d = tmp.path().join(format!("shard{i}"));
-        bin().arg("run").arg(&corpus).arg("tests/data/broken").args(LIGHT).args(["--shard", &format!("{i}/3"), "--out"]).arg(&d).status().unwrap();
+        bin()
+            .arg("run")
+            .arg(&corpus)
+            .arg("tests/data/broken")
+            .args(LIGHT)
+            .args(["--shard", &format!("{i}/3"), "--out"])
+            .arg(&d)
+            .status()
+            .unwrap();
         shards.push(d);
     }
     let merged = tmp.path().join("merged");
-    let st = bin().arg("merge").args(&shards).arg("--out").arg(&merged).status().unwrap();
+    let st = bin()
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(&merged)
+        .status()
+        .unwrap();
     assert_eq!(st.code(), Some(1), "the merged corpus has failed records");
-    for t in ["articles", "entities", "quotes", "stance", "article_stance", "errors", "outlets", "speakers"] {
-        assert_eq!(sorted_lines(&full.join(format!("{t}.csv"))), sorted_lines(&merged.join(format!("{t}.csv"))), "{t}.csv");
+    for t in [
+        "articles",
+        "entities",
+        "quotes",
+        "stance",
+        "article_stance",
+        "errors",
+        "outlets",
+        "speakers",
+    ] {
+        assert_eq!(
+            sorted_lines(&full.join(format!("{t}.csv"))),
+            sorted_lines(&merged.join(format!("{t}.csv"))),
+            "{t}.csv"
+        );
     }
     // every article is in exactly one shard
-    let per_shard: usize = shards.iter().map(|d| sorted_lines(&d.join("articles.csv")).len() - 1).sum();
-    assert_eq!(per_shard, 40 + sorted_lines(&full.join("articles.csv")).len() - 1 - 40);
+    let per_shard: usize = shards
+        .iter()
+        .map(|d| sorted_lines(&d.join("articles.csv")).len() - 1)
+        .sum();
+    assert_eq!(
+        per_shard,
+        40 + sorted_lines(&full.join("articles.csv")).len() - 1 - 40
+    );
 }
 
 #[test]
@@ -64,13 +109,31 @@ fn a_killed_run_resumes_to_the_same_tables() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = make_corpus(tmp.path(), 3000);
     let whole = tmp.path().join("whole");
-    assert_eq!(bin().arg("run").arg(&corpus).args(LIGHT).args(["--batch", "8", "--out"]).arg(&whole).status().unwrap().code(), Some(0));
+    assert_eq!(
+        bin()
+            .arg("run")
+            .arg(&corpus)
+            .args(LIGHT)
+            .args(["--batch", "8", "--out"])
+            .arg(&whole)
+            .status()
+            .unwrap()
+            .code(),
+        Some(0)
+    );
 
     let broken = tmp.path().join("broken");
     let mut killed = false;
     for attempt in 0..5 {
         let _ = std::fs::remove_dir_all(&broken);
-        let mut child = bin().arg("run").arg(&corpus).args(LIGHT).args(["--batch", "8", "--out"]).arg(&broken).spawn().unwrap();
+        let mut child = bin()
+            .arg("run")
+            .arg(&corpus)
+            .args(LIGHT)
+            .args(["--batch", "8", "--out"])
+            .arg(&broken)
+            .spawn()
+            .unwrap();
         // kill once some batches are done but well before the end
         let progress = broken.join(".newsmine-progress.json");
         let start = std::time::Instant::now();
@@ -86,8 +149,18 @@ fn a_killed_run_resumes_to_the_same_tables() {
         }
     }
     assert!(killed, "could not interrupt the run mid-way");
-    assert!(!broken.join("articles.csv").exists(), "no finished table after a kill");
-    let st = bin().arg("run").arg(&corpus).args(LIGHT).args(["--batch", "8", "--resume", "--out"]).arg(&broken).status().unwrap();
+    assert!(
+        !broken.join("articles.csv").exists(),
+        "no finished table after a kill"
+    );
+    let st = bin()
+        .arg("run")
+        .arg(&corpus)
+        .args(LIGHT)
+        .args(["--batch", "8", "--resume", "--out"])
+        .arg(&broken)
+        .status()
+        .unwrap();
     assert_eq!(st.code(), Some(0));
     for t in ["articles", "quotes", "stance", "errors", "outlets"] {
         let a = std::fs::read_to_string(whole.join(format!("{t}.csv"))).unwrap();
@@ -98,7 +171,13 @@ fn a_killed_run_resumes_to_the_same_tables() {
 
 #[test]
 fn jsonl_on_stdin_gives_jsonl_on_stdout() {
-    let mut child = bin().args(["run", "-"]).args(LIGHT).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = bin()
+        .args(["run", "-"])
+        .args(LIGHT)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     child
         .stdin
         .take()
@@ -107,9 +186,16 @@ fn jsonl_on_stdin_gives_jsonl_on_stdout() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
-    let ids: Vec<&str> = lines.iter().filter_map(|l| l["article_id"].as_str()).collect();
+    let ids: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l["article_id"].as_str())
+        .collect();
     assert_eq!(ids, ["a1", "a2"]);
     assert_eq!(lines.iter().filter(|l| l.get("error").is_some()).count(), 1);
     let a1 = lines.iter().find(|l| l["article_id"] == "a1").unwrap();
@@ -118,6 +204,10 @@ fn jsonl_on_stdin_gives_jsonl_on_stdout() {
 
 #[test]
 fn bad_shard_is_a_usage_error() {
-    let out = bin().args(["run", "corpus/", "--shard", "3/3"]).args(LIGHT).output().unwrap();
+    let out = bin()
+        .args(["run", "corpus/", "--shard", "3/3"])
+        .args(LIGHT)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

@@ -31,7 +31,9 @@ pub fn score(
         ..Default::default()
     };
     for t in types {
-        report.per_type.insert(t.as_str().to_string(), Prf::default());
+        report
+            .per_type
+            .insert(t.as_str().to_string(), Prf::default());
     }
     for (g, p) in gold.iter().zip(pred) {
         let g: HashSet<_> = g.iter().filter(|e| types.contains(&e.2)).collect();
@@ -45,7 +47,11 @@ pub fn score(
             }
         }
         for e in g.difference(&p) {
-            report.per_type.entry(e.2.as_str().to_string()).or_default().fn_ += 1;
+            report
+                .per_type
+                .entry(e.2.as_str().to_string())
+                .or_default()
+                .fn_ += 1;
         }
     }
     for c in report.per_type.values() {
@@ -57,9 +63,19 @@ pub fn score(
 }
 
 /// Gold and predicted spans of annotated sentences.
-pub fn score_tags(sentences: &[ConllSentence], predicted: &[Vec<WordTag>], types: &[EntityLabel]) -> NerReport {
-    let gold: Vec<_> = sentences.iter().map(|s| spans_from_tags(&s.tags.iter().map(|t| t.as_str()).collect::<Vec<_>>())).collect();
-    let pred: Vec<_> = predicted.iter().map(|p| spans(&p.iter().map(|w| w.label).collect::<Vec<_>>())).collect();
+pub fn score_tags(
+    sentences: &[ConllSentence],
+    predicted: &[Vec<WordTag>],
+    types: &[EntityLabel],
+) -> NerReport {
+    let gold: Vec<_> = sentences
+        .iter()
+        .map(|s| spans_from_tags(&s.tags.iter().map(|t| t.as_str()).collect::<Vec<_>>()))
+        .collect();
+    let pred: Vec<_> = predicted
+        .iter()
+        .map(|p| spans(&p.iter().map(|w| w.label).collect::<Vec<_>>()))
+        .collect();
     let mut r = score(&gold, &pred, types);
     r.tokens = sentences.iter().map(|s| s.words.len()).sum();
     r
@@ -67,8 +83,18 @@ pub fn score_tags(sentences: &[ConllSentence], predicted: &[Vec<WordTag>], types
 
 impl fmt::Display for NerReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "sentences {}  tokens {}  (exact span match, types {})", self.sentences, self.tokens, self.types.join(","))?;
-        writeln!(f, "{:<8} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}", "type", "precision", "recall", "f1", "tp", "fp", "fn")?;
+        writeln!(
+            f,
+            "sentences {}  tokens {}  (exact span match, types {})",
+            self.sentences,
+            self.tokens,
+            self.types.join(",")
+        )?;
+        writeln!(
+            f,
+            "{:<8} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}",
+            "type", "precision", "recall", "f1", "tp", "fp", "fn"
+        )?;
         let row = |f: &mut fmt::Formatter<'_>, name: &str, c: &Prf| {
             writeln!(
                 f,
@@ -102,6 +128,13 @@ mod tests {
         assert_eq!((r.overall.tp, r.overall.fp, r.overall.fn_), (1, 2, 1));
         assert!((r.overall.f1() - 0.4).abs() < 1e-9);
         let only_per = score(&gold, &pred, &[PER]);
-        assert_eq!((only_per.overall.tp, only_per.overall.fp, only_per.overall.fn_), (1, 0, 0));
+        assert_eq!(
+            (
+                only_per.overall.tp,
+                only_per.overall.fp,
+                only_per.overall.fn_
+            ),
+            (1, 0, 0)
+        );
     }
 }

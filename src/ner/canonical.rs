@@ -7,10 +7,43 @@ use crate::text::{CharIndex, Doc, Span};
 /// Head nouns that a definite description ("the ministry") uses to refer back to an organisation
 /// or place named earlier in the article.
 const NOMINAL_HEADS: &[&str] = &[
-    "ministry", "government", "company", "party", "court", "council", "committee", "agency", "bank", "army",
-    "commission", "parliament", "office", "department", "union", "organization", "organisation", "administration",
-    "embassy", "alliance", "group", "firm", "club", "university", "senate", "assembly", "cabinet", "kremlin",
-    "coalition", "federation", "league", "institute", "foundation", "corporation", "court", "police", "navy",
+    "ministry",
+    "government",
+    "company",
+    "party",
+    "court",
+    "council",
+    "committee",
+    "agency",
+    "bank",
+    "army",
+    "commission",
+    "parliament",
+    "office",
+    "department",
+    "union",
+    "organization",
+    "organisation",
+    "administration",
+    "embassy",
+    "alliance",
+    "group",
+    "firm",
+    "club",
+    "university",
+    "senate",
+    "assembly",
+    "cabinet",
+    "kremlin",
+    "coalition",
+    "federation",
+    "league",
+    "institute",
+    "foundation",
+    "corporation",
+    "court",
+    "police",
+    "navy",
 ];
 
 /// Strips a trailing possessive and surrounding punctuation: "Russia’s" → "Russia".
@@ -27,13 +60,23 @@ pub fn strip_possessive(name: &str) -> &str {
 /// A normalised form for counting across articles: lower case, curly marks made plain, no
 /// leading "the", punctuation other than inner hyphens removed, single spaces.
 pub fn key(name: &str) -> String {
-    let lower = strip_possessive(name).to_lowercase().replace(['’', '‘'], "'");
+    let lower = strip_possessive(name)
+        .to_lowercase()
+        .replace(['’', '‘'], "'");
     let words: Vec<String> = lower
         .split_whitespace()
-        .map(|w| w.chars().filter(|c| c.is_alphanumeric() || *c == '-' || *c == '\'').collect::<String>())
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '\'')
+                .collect::<String>()
+        })
         .filter(|w| !w.is_empty())
         .collect();
-    let words: &[String] = if words.first().is_some_and(|w| w == "the") && words.len() > 1 { &words[1..] } else { &words };
+    let words: &[String] = if words.first().is_some_and(|w| w == "the") && words.len() > 1 {
+        &words[1..]
+    } else {
+        &words
+    };
     words.join(" ")
 }
 
@@ -53,7 +96,9 @@ fn initials(name: &str) -> String {
 fn is_demonym(word: &str) -> bool {
     word.chars().next().is_some_and(|c| c.is_uppercase())
         && !word.contains(' ')
-        && ["an", "ese", "ish", "i", "ic", "ch"].iter().any(|s| word.ends_with(s))
+        && ["an", "ese", "ish", "i", "ic", "ch"]
+            .iter()
+            .any(|s| word.ends_with(s))
 }
 
 /// Joins a nationality adjective to the organisation right after it: "Russian" (MISC) +
@@ -63,9 +108,19 @@ pub fn merge_demonym_orgs(text: &str, chars: &CharIndex, entities: &mut Vec<Enti
     while i + 1 < entities.len() {
         let (a, b) = (&entities[i], &entities[i + 1]);
         let gap = chars.slice(text, Span::new(a.span.end, b.span.start));
-        if a.label == EntityLabel::MISC && b.label == EntityLabel::ORG && gap == " " && is_demonym(&a.text) && a.sentence == b.sentence {
+        if a.label == EntityLabel::MISC
+            && b.label == EntityLabel::ORG
+            && gap == " "
+            && is_demonym(&a.text)
+            && a.sentence == b.sentence
+        {
             let span = Span::new(a.span.start, b.span.end);
-            let merged = Entity { span, text: chars.slice(text, span).to_string(), score: (a.score + b.score) / 2.0, ..b.clone() };
+            let merged = Entity {
+                span,
+                text: chars.slice(text, span).to_string(),
+                score: (a.score + b.score) / 2.0,
+                ..b.clone()
+            };
             entities[i] = merged;
             entities.remove(i + 1);
         }
@@ -79,7 +134,10 @@ pub fn merge_demonym_orgs(text: &str, chars: &CharIndex, entities: &mut Vec<Enti
 /// Fills `canonical` and `key` of every mention. Entities must be in text order.
 pub fn link(entities: &mut [Entity]) {
     // Full names first seen in the article, by label: longer names absorb shorter ones.
-    let names: Vec<(EntityLabel, String)> = entities.iter().map(|e| (e.label, strip_possessive(&e.text).to_string())).collect();
+    let names: Vec<(EntityLabel, String)> = entities
+        .iter()
+        .map(|e| (e.label, strip_possessive(&e.text).to_string()))
+        .collect();
     for i in 0..entities.len() {
         let (label, ref name) = names[i];
         let my_words = words(name);
@@ -95,12 +153,16 @@ pub fn link(entities: &mut [Entity]) {
             let is_part = match label {
                 // a person is referred to by the last name, or first and last
                 EntityLabel::PER => {
-                    other_words.ends_with(&my_words) || (my_words.len() == 1 && other_words.first() == my_words.first())
+                    other_words.ends_with(&my_words)
+                        || (my_words.len() == 1 && other_words.first() == my_words.first())
                 }
                 // "Foreign Ministry" in "Russian Foreign Ministry"; an acronym of the longer name
                 _ => {
                     other_words.ends_with(&my_words)
-                        || (my_words.len() == 1 && name.len() >= 2 && name.chars().all(|c| c.is_uppercase()) && initials(other) == *name)
+                        || (my_words.len() == 1
+                            && name.len() >= 2
+                            && name.chars().all(|c| c.is_uppercase())
+                            && initials(other) == *name)
                 }
             };
             if is_part && best.is_none_or(|b| words(b).len() < other_words.len()) {
@@ -144,7 +206,9 @@ pub fn add_nominal_mentions(text: &str, doc: &Doc, entities: &mut Vec<Entity>) {
         let antecedent = entities
             .iter()
             .rev()
-            .filter(|e| e.span.end <= span.start && matches!(e.label, EntityLabel::ORG | EntityLabel::LOC))
+            .filter(|e| {
+                e.span.end <= span.start && matches!(e.label, EntityLabel::ORG | EntityLabel::LOC)
+            })
             .find(|e| key(&e.canonical).rsplit(' ').next() == Some(word));
         if let Some(a) = antecedent {
             added.push(Entity {

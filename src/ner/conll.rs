@@ -30,7 +30,10 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
     let mut tags = Vec::new();
     let mut flush = |words: &mut Vec<String>, tags: &mut Vec<String>| {
         if !words.is_empty() {
-            out.push(ConllSentence { words: std::mem::take(words), tags: std::mem::take(tags) });
+            out.push(ConllSentence {
+                words: std::mem::take(words),
+                tags: std::mem::take(tags),
+            });
         }
     };
     for (n, line) in text.lines().enumerate() {
@@ -41,7 +44,10 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
         }
         let cols: Vec<&str> = line.split(['\t', ' ']).filter(|c| !c.is_empty()).collect();
         if cols.len() < 2 {
-            return Err(Error::Data { path: path.to_path_buf(), msg: format!("line {}: expected `token … tag`", n + 1) });
+            return Err(Error::Data {
+                path: path.to_path_buf(),
+                msg: format!("line {}: expected `token … tag`", n + 1),
+            });
         }
         let tag = cols[cols.len() - 1];
         let tag = match tag.split_once('-') {
@@ -56,7 +62,13 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
     }
     flush(&mut words, &mut tags);
     // IOB1 → IOB2 is a no-op on IOB2 input, so it is always safe.
-    Ok(out.into_iter().map(|s| ConllSentence { tags: iob1_to_iob2(&s.tags), words: s.words }).collect())
+    Ok(out
+        .into_iter()
+        .map(|s| ConllSentence {
+            tags: iob1_to_iob2(&s.tags),
+            words: s.words,
+        })
+        .collect())
 }
 
 #[cfg(test)]

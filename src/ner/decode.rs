@@ -2,7 +2,9 @@
 use super::EntityLabel;
 
 /// The label set (IOB2), in the model's output order.
-pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
+pub const LABELS: [&str; 9] = [
+    "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
+];
 
 pub fn label_index(tag: &str) -> Option<usize> {
     LABELS.iter().position(|l| *l == tag)
@@ -25,7 +27,15 @@ pub fn viterbi(emissions: &[Vec<f32>]) -> Vec<usize> {
     }
     let k = LABELS.len();
     let score = |row: &Vec<f32>, j: usize| row.get(j).copied().unwrap_or(f32::NEG_INFINITY);
-    let mut best: Vec<f32> = (0..k).map(|j| if allowed(None, j) { score(&emissions[0], j) } else { f32::NEG_INFINITY }).collect();
+    let mut best: Vec<f32> = (0..k)
+        .map(|j| {
+            if allowed(None, j) {
+                score(&emissions[0], j)
+            } else {
+                f32::NEG_INFINITY
+            }
+        })
+        .collect();
     let mut back = vec![vec![0usize; k]; n];
     for t in 1..n {
         let mut next = vec![f32::NEG_INFINITY; k];
@@ -40,7 +50,9 @@ pub fn viterbi(emissions: &[Vec<f32>]) -> Vec<usize> {
         }
         best = next;
     }
-    let mut j = (0..k).max_by(|&a, &b| best[a].total_cmp(&best[b])).unwrap_or(0);
+    let mut j = (0..k)
+        .max_by(|&a, &b| best[a].total_cmp(&best[b]))
+        .unwrap_or(0);
     let mut path = vec![0; n];
     for t in (0..n).rev() {
         path[t] = j;
@@ -52,14 +64,21 @@ pub fn viterbi(emissions: &[Vec<f32>]) -> Vec<usize> {
 /// Entity spans over word indexes `[start, end)` from IOB2 labels (indexes into `LABELS`).
 /// A stray `I-X` (only possible without Viterbi) starts a new entity, as conlleval does.
 pub fn spans(labels: &[usize]) -> Vec<(usize, usize, EntityLabel)> {
-    spans_from_tags(&labels.iter().map(|&l| LABELS.get(l).copied().unwrap_or("O")).collect::<Vec<_>>())
+    spans_from_tags(
+        &labels
+            .iter()
+            .map(|&l| LABELS.get(l).copied().unwrap_or("O"))
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// Entity spans from string tags in IOB1 or IOB2 (conlleval's chunk rules).
 pub fn spans_from_tags(tags: &[&str]) -> Vec<(usize, usize, EntityLabel)> {
     let mut out = Vec::new();
     let mut open: Option<(usize, &str)> = None;
-    let close = |open: &mut Option<(usize, &str)>, end: usize, out: &mut Vec<(usize, usize, EntityLabel)>| {
+    let close = |open: &mut Option<(usize, &str)>,
+                 end: usize,
+                 out: &mut Vec<(usize, usize, EntityLabel)>| {
         if let Some((s, t)) = open.take() {
             if let Some(l) = EntityLabel::parse(t) {
                 out.push((s, end, l));
@@ -97,7 +116,11 @@ pub fn iob1_to_iob2(tags: &[String]) -> Vec<String> {
             Some(ty) => {
                 let prev = if i > 0 { tags[i - 1].as_str() } else { "O" };
                 let continues = prev.len() > 2 && &prev[2..] == ty;
-                if continues { tag.clone() } else { format!("B-{ty}") }
+                if continues {
+                    tag.clone()
+                } else {
+                    format!("B-{ty}")
+                }
             }
             None => tag.clone(),
         };
@@ -129,12 +152,25 @@ mod tests {
 
     #[test]
     fn spans_iob2_and_iob1() {
-        let iob1: Vec<String> = ["I-PER", "I-PER", "O", "I-LOC", "B-LOC"].iter().map(|s| s.to_string()).collect();
+        let iob1: Vec<String> = ["I-PER", "I-PER", "O", "I-LOC", "B-LOC"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let iob2 = iob1_to_iob2(&iob1);
         assert_eq!(iob2, ["B-PER", "I-PER", "O", "B-LOC", "B-LOC"]);
         let tags: Vec<&str> = iob2.iter().map(|s| s.as_str()).collect();
-        assert_eq!(spans_from_tags(&tags), vec![(0, 2, EntityLabel::PER), (3, 4, EntityLabel::LOC), (4, 5, EntityLabel::LOC)]);
-        assert_eq!(spans(&[1, 2, 0, 5]), vec![(0, 2, EntityLabel::PER), (3, 4, EntityLabel::LOC)]);
+        assert_eq!(
+            spans_from_tags(&tags),
+            vec![
+                (0, 2, EntityLabel::PER),
+                (3, 4, EntityLabel::LOC),
+                (4, 5, EntityLabel::LOC)
+            ]
+        );
+        assert_eq!(
+            spans(&[1, 2, 0, 5]),
+            vec![(0, 2, EntityLabel::PER), (3, 4, EntityLabel::LOC)]
+        );
     }
 
     #[test]

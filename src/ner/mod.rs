@@ -19,7 +19,12 @@ pub enum EntityLabel {
 }
 
 impl EntityLabel {
-    pub const ALL: [EntityLabel; 4] = [EntityLabel::PER, EntityLabel::ORG, EntityLabel::LOC, EntityLabel::MISC];
+    pub const ALL: [EntityLabel; 4] = [
+        EntityLabel::PER,
+        EntityLabel::ORG,
+        EntityLabel::LOC,
+        EntityLabel::MISC,
+    ];
     pub fn as_str(&self) -> &'static str {
         match self {
             EntityLabel::PER => "PER",
@@ -69,13 +74,19 @@ fn model_word(w: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Entities of one article from the word labels of its sentences.
-pub fn entities_from_tags(text: &str, doc: &crate::text::Doc, tags: &[Vec<model::WordTag>]) -> Vec<Entity> {
+pub fn entities_from_tags(
+    text: &str,
+    doc: &crate::text::Doc,
+    tags: &[Vec<model::WordTag>],
+) -> Vec<Entity> {
     let mut out = Vec::new();
     for (s, sent_tags) in tags.iter().enumerate() {
         let toks = doc.sentence_tokens(s);
         let labels: Vec<usize> = sent_tags.iter().map(|t| t.label).collect();
         for (lo, hi, label) in decode::spans(&labels) {
-            let (Some(first), Some(last)) = (toks.get(lo), toks.get(hi - 1)) else { continue };
+            let (Some(first), Some(last)) = (toks.get(lo), toks.get(hi - 1)) else {
+                continue;
+            };
             let span = Span::new(first.span.start, last.span.end);
             let score = sent_tags[lo..hi].iter().map(|t| t.prob).sum::<f32>() / (hi - lo) as f32;
             out.push(Entity {
@@ -107,14 +118,20 @@ impl crate::pipeline::Component for NerModel {
         let mut owner = Vec::new();
         for (a, an) in batch.iter().enumerate() {
             for s in 0..an.doc.sentences.len() {
-                let words = an.doc.sentence_tokens(s).iter().map(|t| model_word(an.doc.chars.slice(&an.article.text, t.span))).collect();
+                let words = an
+                    .doc
+                    .sentence_tokens(s)
+                    .iter()
+                    .map(|t| model_word(an.doc.chars.slice(&an.article.text, t.span)))
+                    .collect();
                 sentences.push(words);
                 owner.push(a);
             }
         }
         let tags = self.predict(&sentences)?;
         drop(sentences);
-        let mut per_article: Vec<Vec<Vec<model::WordTag>>> = batch.iter().map(|_| Vec::new()).collect();
+        let mut per_article: Vec<Vec<Vec<model::WordTag>>> =
+            batch.iter().map(|_| Vec::new()).collect();
         for (t, a) in tags.into_iter().zip(owner) {
             per_article[a].push(t);
         }

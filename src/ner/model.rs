@@ -53,7 +53,9 @@ pub fn default_model_dir(name: &str) -> PathBuf {
     if local.join("config.json").is_file() {
         return local;
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(name)
 }
 
 /// The network: encoder body with shape embeddings, dropout, and a linear layer over the first
@@ -67,15 +69,28 @@ pub struct NerNet {
 impl NerNet {
     pub fn new(root: &nn::Path, bert: &rust_bert::bert::BertConfig, n_labels: i64) -> Self {
         let backbone = Backbone::new(root, bert, shape::COUNT);
-        let head = nn::linear(root / "ner_head", bert.hidden_size, n_labels, Default::default());
-        NerNet { backbone, head, dropout: 0.1 }
+        let head = nn::linear(
+            root / "ner_head",
+            bert.hidden_size,
+            n_labels,
+            Default::default(),
+        );
+        NerNet {
+            backbone,
+            head,
+            dropout: 0.1,
+        }
     }
 
     /// Label logits of each word: `[n_words_in_batch, n_labels]`, rows in `batch.word_index` order.
     pub fn forward(&self, batch: &Batch, train: bool) -> Result<Tensor> {
-        let hidden = self.backbone.forward(&batch.ids, &batch.mask, None, Some(&batch.shapes), train)?;
+        let hidden =
+            self.backbone
+                .forward(&batch.ids, &batch.mask, None, Some(&batch.shapes), train)?;
         let flat = hidden.view([-1, self.backbone.hidden]);
-        let words = flat.index_select(0, &batch.word_index).dropout(self.dropout, train);
+        let words = flat
+            .index_select(0, &batch.word_index)
+            .dropout(self.dropout, train);
         Ok(self.head.forward(&words.to_kind(self.head.ws.kind())))
     }
 }
@@ -96,7 +111,9 @@ pub fn encode_words(tok: &Tokenizer, words: &[&str]) -> Result<Encoded> {
     let mut out = Encoded::default();
     let mut next = 0usize; // next word index expected
     for (i, wid) in enc.get_word_ids().iter().enumerate() {
-        let Some(w) = wid.map(|w| w as usize) else { continue };
+        let Some(w) = wid.map(|w| w as usize) else {
+            continue;
+        };
         while next < w {
             // words without any piece (zero-width, control chars)
             out.word_starts.push(out.ids.len());
@@ -140,7 +157,9 @@ pub fn make_batch(items: &[&Encoded], device: Device) -> Batch {
     for (r, e) in items.iter().enumerate() {
         ids[r * t..r * t + e.ids.len()].copy_from_slice(&e.ids);
         shapes[r * t..r * t + e.shapes.len()].copy_from_slice(&e.shapes);
-        mask[r * t..r * t + e.ids.len()].iter_mut().for_each(|m| *m = 1);
+        mask[r * t..r * t + e.ids.len()]
+            .iter_mut()
+            .for_each(|m| *m = 1);
         word_index.extend(e.word_starts.iter().map(|&s| (r * t + s) as i64));
     }
     let shape2 = [b as i64, t as i64];
@@ -164,7 +183,13 @@ struct Window {
 fn windows(sentence: usize, enc: &Encoded, max_tokens: usize, cls: i64, sep: i64) -> Vec<Window> {
     let room = max_tokens.saturating_sub(2).max(8);
     let n_words = enc.word_starts.len();
-    let piece_end = |w: usize| if w + 1 < n_words { enc.word_starts[w + 1] } else { enc.ids.len() };
+    let piece_end = |w: usize| {
+        if w + 1 < n_words {
+            enc.word_starts[w + 1]
+        } else {
+            enc.ids.len()
+        }
+    };
     let mut out = Vec::new();
     let mut lo = 0usize;
     while lo < n_words {
@@ -181,8 +206,18 @@ fn windows(sentence: usize, enc: &Encoded, max_tokens: usize, cls: i64, sep: i64
         let mut shapes = vec![shape::PAD];
         shapes.extend_from_slice(&enc.shapes[start_piece..end_piece]);
         shapes.push(shape::PAD);
-        let word_starts = (lo..hi).map(|w| (enc.word_starts[w] - start_piece + 1).min(ids.len() - 2)).collect();
-        out.push(Window { sentence, word_lo: lo, enc: Encoded { ids, shapes, word_starts } });
+        let word_starts = (lo..hi)
+            .map(|w| (enc.word_starts[w] - start_piece + 1).min(ids.len() - 2))
+            .collect();
+        out.push(Window {
+            sentence,
+            word_lo: lo,
+            enc: Encoded {
+                ids,
+                shapes,
+                word_starts,
+            },
+        });
         if hi >= n_words {
             break;
         }
@@ -211,17 +246,48 @@ pub struct NerModel {
 
 impl NerModel {
     pub fn new(config: NerConfig) -> Result<Self> {
-        let folder = encoder::open_task_folder::<NerModelFile>("NER", "--ner-model", &config.model_dir, config.base_dir.as_deref(), |f| &f.bert)?;
+        let folder = encoder::open_task_folder::<NerModelFile>(
+            "NER",
+            "--ner-model",
+            &config.model_dir,
+            config.base_dir.as_deref(),
+            |f| &f.bert,
+        )?;
         if folder.file.labels != LABELS {
-            return Err(Error::Model { path: config.model_dir.join("config.json"), msg: format!("labels {:?} differ from {:?}", folder.file.labels, LABELS) });
+            return Err(Error::Model {
+                path: config.model_dir.join("config.json"),
+                msg: format!("labels {:?} differ from {:?}", folder.file.labels, LABELS),
+            });
         }
-        let (vs, net) = folder.load(config.device, config.bf16, |root| NerNet::new(root, &folder.bert, LABELS.len() as i64), |n| &mut n.backbone)?;
+        let (vs, net) = folder.load(
+            config.device,
+            config.bf16,
+            |root| NerNet::new(root, &folder.bert, LABELS.len() as i64),
+            |n| &mut n.backbone,
+        )?;
         let (tokenizer, files) = (folder.tokenizer, folder.files);
-        Ok(NerModel { _vs: vs, net, tokenizer, config, files })
+        Ok(NerModel {
+            _vs: vs,
+            net,
+            tokenizer,
+            config,
+            files,
+        })
     }
 
-    pub fn from_parts(vs: nn::VarStore, net: NerNet, tokenizer: Tokenizer, config: NerConfig) -> Self {
-        NerModel { _vs: vs, net, tokenizer, config, files: Vec::new() }
+    pub fn from_parts(
+        vs: nn::VarStore,
+        net: NerNet,
+        tokenizer: Tokenizer,
+        config: NerConfig,
+    ) -> Self {
+        NerModel {
+            _vs: vs,
+            net,
+            tokenizer,
+            config,
+            files: Vec::new(),
+        }
     }
 
     /// Labels for each word of each sentence (BIO-valid, Viterbi-decoded).
@@ -231,7 +297,12 @@ impl NerModel {
 }
 
 /// Labels for each word of each sentence (BIO-valid, Viterbi-decoded), with `net` in eval mode.
-pub fn predict_words<S: AsRef<str>>(net: &NerNet, tokenizer: &Tokenizer, config: &NerConfig, sentences: &[Vec<S>]) -> Result<Vec<Vec<WordTag>>> {
+pub fn predict_words<S: AsRef<str>>(
+    net: &NerNet,
+    tokenizer: &Tokenizer,
+    config: &NerConfig,
+    sentences: &[Vec<S>],
+) -> Result<Vec<Vec<WordTag>>> {
     let cls = tokenizer.token_to_id("[CLS]").unwrap_or(101) as i64;
     let sep = tokenizer.token_to_id("[SEP]").unwrap_or(102) as i64;
     let mut wins = Vec::new();
@@ -250,7 +321,9 @@ pub fn predict_words<S: AsRef<str>>(net: &NerNet, tokenizer: &Tokenizer, config:
     for chunk in order.chunks(config.batch_size.max(1)) {
         let items: Vec<&Encoded> = chunk.iter().map(|&w| &wins[w].enc).collect();
         let batch = make_batch(&items, config.device);
-        let logp = tch::no_grad(|| net.forward(&batch, false))?.log_softmax(-1, Kind::Float).to_device(Device::Cpu);
+        let logp = tch::no_grad(|| net.forward(&batch, false))?
+            .log_softmax(-1, Kind::Float)
+            .to_device(Device::Cpu);
         let mut row = 0i64;
         for &w in chunk {
             let n = wins[w].enc.word_starts.len() as i64;
@@ -259,11 +332,15 @@ pub fn predict_words<S: AsRef<str>>(net: &NerNet, tokenizer: &Tokenizer, config:
         }
     }
     // Each word takes the window where it sits farthest from an edge.
-    let mut emissions: Vec<Vec<Vec<f32>>> = sentences.iter().map(|s| vec![Vec::new(); s.len()]).collect();
+    let mut emissions: Vec<Vec<Vec<f32>>> = sentences
+        .iter()
+        .map(|s| vec![Vec::new(); s.len()])
+        .collect();
     let mut best_margin: Vec<Vec<i64>> = sentences.iter().map(|s| vec![-1; s.len()]).collect();
     for (w, win) in wins.iter().enumerate() {
         let Some(t) = &scores[w] else { continue };
-        let rows: Vec<Vec<f32>> = Vec::<Vec<f32>>::try_from(t).map_err(|e| Error::Other(e.to_string()))?;
+        let rows: Vec<Vec<f32>> =
+            Vec::<Vec<f32>>::try_from(t).map_err(|e| Error::Other(e.to_string()))?;
         let n = rows.len() as i64;
         for (k, row) in rows.into_iter().enumerate() {
             let margin = (k as i64).min(n - 1 - k as i64);
@@ -278,7 +355,13 @@ pub fn predict_words<S: AsRef<str>>(net: &NerNet, tokenizer: &Tokenizer, config:
         .iter()
         .map(|em| {
             let path = viterbi(em);
-            path.iter().zip(em).map(|(&l, e)| WordTag { label: l, prob: e[l].exp() }).collect()
+            path.iter()
+                .zip(em)
+                .map(|(&l, e)| WordTag {
+                    label: l,
+                    prob: e[l].exp(),
+                })
+                .collect()
         })
         .collect())
 }

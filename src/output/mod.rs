@@ -34,18 +34,34 @@ impl Table {
     pub fn resume(dir: &Path, name: &str, len: u64) -> Result<Self> {
         let path = dir.join(format!("{name}.csv"));
         let tmp = dir.join(format!("{name}.csv.tmp"));
-        let file = std::fs::OpenOptions::new().write(true).open(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&tmp)
+            .map_err(|e| Error::io(&tmp, e))?;
         file.set_len(len).map_err(|e| Error::io(&tmp, e))?;
         let mut file = file;
-        std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0)).map_err(|e| Error::io(&tmp, e))?;
-        let writer = csv::WriterBuilder::new().has_headers(false).from_writer(BufWriter::new(file));
-        Ok(Table { path, tmp, writer, rows: 0 })
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0))
+            .map_err(|e| Error::io(&tmp, e))?;
+        let writer = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(BufWriter::new(file));
+        Ok(Table {
+            path,
+            tmp,
+            writer,
+            rows: 0,
+        })
     }
 
     /// Flushes and returns the bytes written so far.
     pub fn flush(&mut self) -> Result<u64> {
         self.writer.flush().map_err(|e| Error::io(&self.tmp, e))?;
-        let meta = self.writer.get_ref().get_ref().metadata().map_err(|e| Error::io(&self.tmp, e))?;
+        let meta = self
+            .writer
+            .get_ref()
+            .get_ref()
+            .metadata()
+            .map_err(|e| Error::io(&self.tmp, e))?;
         Ok(meta.len())
     }
 
@@ -54,9 +70,16 @@ impl Table {
         let path = dir.join(format!("{name}.csv"));
         let tmp = dir.join(format!("{name}.csv.tmp"));
         let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(BufWriter::new(file));
+        let mut writer = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(BufWriter::new(file));
         writer.write_record(header)?;
-        Ok(Table { path, tmp, writer, rows: 0 })
+        Ok(Table {
+            path,
+            tmp,
+            writer,
+            rows: 0,
+        })
     }
 
     pub fn write<R: Serialize>(&mut self, row: &R) -> Result<()> {
@@ -108,8 +131,24 @@ pub struct ArticleRow<'a> {
     pub p_neutral: Option<f32>,
 }
 pub const ARTICLE_HEADER: &[&str] = header!(
-    article_id, outlet, published, title, url, source, n_chars, n_skipped_chars, n_paragraphs, n_sentences, n_tokens,
-    n_entities, n_quotes, status, stance, p_favor, p_against, p_neutral
+    article_id,
+    outlet,
+    published,
+    title,
+    url,
+    source,
+    n_chars,
+    n_skipped_chars,
+    n_paragraphs,
+    n_sentences,
+    n_tokens,
+    n_entities,
+    n_quotes,
+    status,
+    stance,
+    p_favor,
+    p_against,
+    p_neutral
 );
 
 #[derive(Serialize)]
@@ -125,7 +164,8 @@ pub struct EntityRow<'a> {
     pub canonical: Cow<'a, str>,
     pub key: Cow<'a, str>,
 }
-pub const ENTITY_HEADER: &[&str] = header!(article_id, entity_id, sentence, start, end, text, label, score, canonical, key);
+pub const ENTITY_HEADER: &[&str] =
+    header!(article_id, entity_id, sentence, start, end, text, label, score, canonical, key);
 
 /// Mentions per canonical entity per article (the article's entity summary).
 #[derive(Serialize)]
@@ -137,7 +177,8 @@ pub struct EntityCountRow<'a> {
     pub mentions: usize,
     pub first_start: usize,
 }
-pub const ENTITY_COUNT_HEADER: &[&str] = header!(article_id, canonical, key, label, mentions, first_start);
+pub const ENTITY_COUNT_HEADER: &[&str] =
+    header!(article_id, canonical, key, label, mentions, first_start);
 
 #[derive(Serialize)]
 pub struct QuoteRow<'a> {
@@ -160,8 +201,23 @@ pub struct QuoteRow<'a> {
     pub sentence: usize,
 }
 pub const QUOTE_HEADER: &[&str] = header!(
-    article_id, quote_id, kind, start, end, text, cue, cue_start, cue_end, speaker, speaker_start, speaker_end,
-    speaker_canonical, speaker_label, speaker_reason, paragraph, sentence
+    article_id,
+    quote_id,
+    kind,
+    start,
+    end,
+    text,
+    cue,
+    cue_start,
+    cue_end,
+    speaker,
+    speaker_start,
+    speaker_end,
+    speaker_canonical,
+    speaker_label,
+    speaker_reason,
+    paragraph,
+    sentence
 );
 
 #[derive(Serialize)]
@@ -179,8 +235,20 @@ pub struct StanceRow<'a> {
     pub relevance: f32,
     pub speaker_canonical: Option<Cow<'a, str>>,
 }
-pub const STANCE_HEADER: &[&str] =
-    header!(article_id, unit, unit_id, start, end, target, stance, p_favor, p_against, p_neutral, relevance, speaker_canonical);
+pub const STANCE_HEADER: &[&str] = header!(
+    article_id,
+    unit,
+    unit_id,
+    start,
+    end,
+    target,
+    stance,
+    p_favor,
+    p_against,
+    p_neutral,
+    relevance,
+    speaker_canonical
+);
 
 #[derive(Serialize)]
 pub struct ErrorRow<'a> {
@@ -192,12 +260,37 @@ pub struct ErrorRow<'a> {
 }
 pub const ERROR_HEADER: &[&str] = header!(source, record, article_id, kind, message);
 
-pub const ARTICLE_STANCE_HEADER: &[&str] =
-    header!(article_id, outlet, target, stance, relevant_units, p_favor, p_against, p_neutral, score);
-pub const OUTLET_HEADER: &[&str] = header!(
-    outlet, target, articles, relevant_articles, share_favor, share_against, share_neutral, mean_score, ci_low, ci_high
+pub const ARTICLE_STANCE_HEADER: &[&str] = header!(
+    article_id,
+    outlet,
+    target,
+    stance,
+    relevant_units,
+    p_favor,
+    p_against,
+    p_neutral,
+    score
 );
-pub const SPEAKER_HEADER: &[&str] = header!(outlet, speaker_canonical, target, quotes, stance, mean_score);
+pub const OUTLET_HEADER: &[&str] = header!(
+    outlet,
+    target,
+    articles,
+    relevant_articles,
+    share_favor,
+    share_against,
+    share_neutral,
+    mean_score,
+    ci_low,
+    ci_high
+);
+pub const SPEAKER_HEADER: &[&str] = header!(
+    outlet,
+    speaker_canonical,
+    target,
+    quotes,
+    stance,
+    mean_score
+);
 
 /// The per-article tables of a run.
 pub struct Tables {
@@ -212,7 +305,15 @@ pub struct Tables {
 }
 
 /// The tables with one or more rows per article, as `merge` concatenates them.
-pub const PER_ARTICLE_TABLES: [&str; 7] = ["articles", "entities", "entity_counts", "quotes", "stance", "article_stance", "errors"];
+pub const PER_ARTICLE_TABLES: [&str; 7] = [
+    "articles",
+    "entities",
+    "entity_counts",
+    "quotes",
+    "stance",
+    "article_stance",
+    "errors",
+];
 
 /// Data rows of a finished CSV table (0 when it is missing).
 pub fn count_rows(path: &Path) -> Result<usize> {
@@ -243,13 +344,19 @@ impl Tables {
 
     /// Flushes every table; returns each one's length in bytes (the resume point).
     pub fn flush(&mut self) -> Result<std::collections::BTreeMap<String, u64>> {
-        self.all_mut().into_iter().map(|(n, t)| Ok((n.to_string(), t.flush()?))).collect()
+        self.all_mut()
+            .into_iter()
+            .map(|(n, t)| Ok((n.to_string(), t.flush()?)))
+            .collect()
     }
 
     /// Reopens the tables of an interrupted run at their recorded lengths.
     pub fn resume(dir: &Path, lengths: &std::collections::BTreeMap<String, u64>) -> Result<Self> {
         let len = |n: &str| {
-            lengths.get(n).copied().ok_or_else(|| Error::Data { path: dir.to_path_buf(), msg: format!("progress file lacks {n}.csv") })
+            lengths.get(n).copied().ok_or_else(|| Error::Data {
+                path: dir.to_path_buf(),
+                msg: format!("progress file lacks {n}.csv"),
+            })
         };
         Ok(Tables {
             articles: Table::resume(dir, "articles", len("articles")?)?,
@@ -293,7 +400,13 @@ impl Tables {
         let art = &a.article;
         let id = art.id.as_str();
         for w in &art.warnings {
-            self.errors.write(&ErrorRow { source: safe_cell(&art.source), record: "".into(), article_id: id, kind: "warning", message: safe_cell(w) })?;
+            self.errors.write(&ErrorRow {
+                source: safe_cell(&art.source),
+                record: "".into(),
+                article_id: id,
+                kind: "warning",
+                message: safe_cell(w),
+            })?;
         }
         for (stage, msg) in &a.failures {
             self.errors.write(&ErrorRow {
@@ -349,13 +462,23 @@ impl Tables {
         // Entity summary: mentions per canonical entity, in order of first mention.
         let mut counts: Vec<(&str, &str, &'static str, usize, usize)> = Vec::new();
         for e in &a.entities {
-            match counts.iter_mut().find(|c| c.1 == e.key && c.2 == e.label.as_str()) {
+            match counts
+                .iter_mut()
+                .find(|c| c.1 == e.key && c.2 == e.label.as_str())
+            {
                 Some(c) => c.3 += 1,
                 None => counts.push((&e.canonical, &e.key, e.label.as_str(), 1, e.span.start)),
             }
         }
         for (canonical, key, label, mentions, first_start) in counts {
-            self.entity_counts.write(&EntityCountRow { article_id: id, canonical: safe_cell(canonical), key: safe_cell(key), label, mentions, first_start })?;
+            self.entity_counts.write(&EntityCountRow {
+                article_id: id,
+                canonical: safe_cell(canonical),
+                key: safe_cell(key),
+                label,
+                mentions,
+                first_start,
+            })?;
         }
         for q in &a.quotes {
             self.quotes.write(&QuoteRow {
@@ -380,7 +503,11 @@ impl Tables {
         }
         for s in &a.stance {
             let speaker = match s.unit {
-                crate::stance::UnitKind::Quote => a.quotes.iter().find(|q| q.id == s.unit_id).and_then(|q| q.speaker_canonical.as_deref()),
+                crate::stance::UnitKind::Quote => a
+                    .quotes
+                    .iter()
+                    .find(|q| q.id == s.unit_id)
+                    .and_then(|q| q.speaker_canonical.as_deref()),
                 _ => None,
             };
             self.stance.write(&StanceRow {
@@ -407,10 +534,18 @@ impl Tables {
 
     /// Moves every table into place; returns their paths.
     pub fn finish(self) -> Result<Vec<PathBuf>> {
-        [self.articles, self.entities, self.entity_counts, self.quotes, self.stance, self.article_stance, self.errors]
-            .into_iter()
-            .map(Table::finish)
-            .collect()
+        [
+            self.articles,
+            self.entities,
+            self.entity_counts,
+            self.quotes,
+            self.stance,
+            self.article_stance,
+            self.errors,
+        ]
+        .into_iter()
+        .map(Table::finish)
+        .collect()
     }
 }
 
@@ -435,6 +570,9 @@ mod tests {
         t.write(&("1", "two, with comma")).unwrap();
         assert!(!dir.path().join("x.csv").exists());
         let p = t.finish().unwrap();
-        assert_eq!(std::fs::read_to_string(p).unwrap(), "a,b\n1,\"two, with comma\"\n");
+        assert_eq!(
+            std::fs::read_to_string(p).unwrap(),
+            "a,b\n1,\"two, with comma\"\n"
+        );
     }
 }

@@ -2,7 +2,9 @@
 use super::{Analysis, Component};
 use crate::corpus::{readers, Article, InputError};
 use crate::output::{Table, Tables};
-use crate::stance::aggregate::{self, AggregateParams, ArticleStanceRow, OutletRow, QuoteStanceRow};
+use crate::stance::aggregate::{
+    self, AggregateParams, ArticleStanceRow, OutletRow, QuoteStanceRow,
+};
 use crate::text::{self, TextConfig};
 use crate::{Error, Result};
 use rayon::prelude::*;
@@ -22,14 +24,22 @@ pub struct Pipeline {
 impl Pipeline {
     /// Cleans and segments articles (in parallel) and runs every component over them.
     /// Returns the analyses in input order and the seconds spent per stage.
-    pub fn annotate(&self, articles: Vec<Article>, times: &mut BTreeMap<String, f64>) -> Vec<Analysis> {
+    pub fn annotate(
+        &self,
+        articles: Vec<Article>,
+        times: &mut BTreeMap<String, f64>,
+    ) -> Vec<Analysis> {
         let t = Instant::now();
         let text_config = &self.text; // components are not Sync: capture only what the workers need
         let mut batch: Vec<Analysis> = articles
             .into_par_iter()
             .map(|article| {
                 let doc = text::analyse(&article.text, text_config);
-                Analysis { article, doc, ..Default::default() }
+                Analysis {
+                    article,
+                    doc,
+                    ..Default::default()
+                }
             })
             .collect();
         *times.entry("text".into()).or_default() += t.elapsed().as_secs_f64();
@@ -37,7 +47,8 @@ impl Pipeline {
             let t = Instant::now();
             // A component that fails (or panics inside libtorch) on a batch marks each of its
             // articles; the run goes on.
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.process(&mut batch)));
+            let outcome =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.process(&mut batch)));
             let failure = match outcome {
                 Ok(Ok(())) => None,
                 Ok(Err(e)) => Some(e.to_string()),
@@ -55,7 +66,11 @@ impl Pipeline {
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    let msg = panic.downcast_ref::<String>().map(|s| s.as_str()).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("panic");
+    let msg = panic
+        .downcast_ref::<String>()
+        .map(|s| s.as_str())
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("panic");
     // libtorch messages carry a C++ backtrace: the first line says what went wrong
     format!("internal error: {}", msg.lines().next().unwrap_or(msg))
 }
@@ -145,9 +160,16 @@ pub fn shard_of(key: &str, n: u64) -> u64 {
 
 /// Parses `I/N` (0 ≤ I < N).
 pub fn parse_shard(s: &str) -> Result<(u64, u64)> {
-    let bad = || Error::Usage(format!("--shard {s:?}: expected I/N with 0 <= I < N, e.g. 3/16"));
+    let bad = || {
+        Error::Usage(format!(
+            "--shard {s:?}: expected I/N with 0 <= I < N, e.g. 3/16"
+        ))
+    };
     let (i, n) = s.split_once('/').ok_or_else(bad)?;
-    let (i, n): (u64, u64) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    let (i, n): (u64, u64) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
     if n == 0 || i >= n {
         return Err(bad());
     }
@@ -160,8 +182,10 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
     }
     let pb = indicatif::ProgressBar::new_spinner();
     pb.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos} articles, {per_sec}, {elapsed} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {pos} articles, {per_sec}, {elapsed} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     pb
 }
@@ -253,17 +277,32 @@ const DONE_IDS: &str = ".newsmine-done-ids.txt";
 /// Runs the pipeline over the inputs and writes every table (or JSON lines).
 pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
     let start = Instant::now();
-    let inputs_str: Vec<String> = config.inputs.iter().map(|p| p.display().to_string()).collect();
+    let inputs_str: Vec<String> = config
+        .inputs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     let mut summary = RunSummary {
         version: env!("CARGO_PKG_VERSION").into(),
         inputs: inputs_str.clone(),
-        out: config.out.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "<stdout>".into()),
-        components: pipeline.components.iter().map(|c| c.name().to_string()).collect(),
+        out: config
+            .out
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "<stdout>".into()),
+        components: pipeline
+            .components
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect(),
         threads: rayon::current_num_threads(),
         ..Default::default()
     };
     for p in &config.model_files {
-        summary.models.push(ModelFile { path: p.display().to_string(), sha256: crate::encoder::file_sha256(p)? });
+        summary.models.push(ModelFile {
+            path: p.display().to_string(),
+            sha256: crate::encoder::file_sha256(p)?,
+        });
     }
     // A resumable run continues from its last finished batch.
     let mut resumed: Option<Progress> = None;
@@ -273,7 +312,8 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             let progress_path = dir.join(PROGRESS);
             if config.resume && progress_path.is_file() {
-                let raw = std::fs::read_to_string(&progress_path).map_err(|e| Error::io(&progress_path, e))?;
+                let raw = std::fs::read_to_string(&progress_path)
+                    .map_err(|e| Error::io(&progress_path, e))?;
                 let p: Progress = serde_json::from_str(&raw)?;
                 if p.inputs != inputs_str || p.shard != config.shard {
                     return Err(Error::Usage(format!(
@@ -289,7 +329,11 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
                 summary.articles_with_failures = p.summary_failures;
                 summary.words = p.summary_words;
                 if !config.quiet {
-                    eprintln!("newsmine: resuming {} after {} records", dir.display(), p.records_done);
+                    eprintln!(
+                        "newsmine: resuming {} after {} records",
+                        dir.display(),
+                        p.records_done
+                    );
                 }
                 resumed = Some(p);
                 Sink::Tables(Box::new(tables))
@@ -303,7 +347,9 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
     let pb = progress_bar(config.quiet);
     // Reading runs ahead in its own thread, bounded to two batches: memory stays flat however
     // large the corpus.
-    let (tx, rx) = crossbeam_channel::bounded::<std::result::Result<Article, InputError>>(config.batch.max(1) * 2);
+    let (tx, rx) = crossbeam_channel::bounded::<std::result::Result<Article, InputError>>(
+        config.batch.max(1) * 2,
+    );
     let inputs = config.inputs.clone();
     let read = config.read.clone();
     let reader = std::thread::spawn(move || {
@@ -315,12 +361,20 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
     });
     let mut records_done = skip_records;
     let mut pending: Vec<Article> = Vec::with_capacity(config.batch);
-    let flush = |pending: &mut Vec<Article>, sink: &mut Sink, summary: &mut RunSummary, records_done: usize| -> Result<()> {
+    let flush = |pending: &mut Vec<Article>,
+                 sink: &mut Sink,
+                 summary: &mut RunSummary,
+                 records_done: usize|
+     -> Result<()> {
         let batch = pipeline.annotate(std::mem::take(pending), &mut summary.stage_seconds);
         for a in &batch {
             sink.write_analysis(a)?;
             if let Sink::Jsonl(_) = sink {
-                for (k, n) in [("entities", a.entities.len()), ("quotes", a.quotes.len()), ("stance", a.stance.len())] {
+                for (k, n) in [
+                    ("entities", a.entities.len()),
+                    ("quotes", a.quotes.len()),
+                    ("stance", a.stance.len()),
+                ] {
                     *summary.rows.entry(k.into()).or_default() += n;
                 }
             }
@@ -334,7 +388,10 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
         if let (Sink::Tables(tables), Some(dir)) = (sink, &config.out) {
             // Checkpoint after every batch: flush tables, then record where they end.
             let table_bytes = tables.flush()?;
-            let ids: String = batch.iter().map(|a| format!("{}\n", a.article.id)).collect();
+            let ids: String = batch
+                .iter()
+                .map(|a| format!("{}\n", a.article.id))
+                .collect();
             let done = dir.join(DONE_IDS);
             std::fs::OpenOptions::new()
                 .create(true)
@@ -360,7 +417,10 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
         records_done += 1;
         match record {
             Ok(article) => {
-                if config.shard.is_some_and(|(i, n)| shard_of(&article.id, n) != i) {
+                if config
+                    .shard
+                    .is_some_and(|(i, n)| shard_of(&article.id, n) != i)
+                {
                     continue;
                 }
                 pending.push(article);
@@ -370,7 +430,9 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
             }
             Err(e) => {
                 // each failed record is reported by exactly one shard
-                if config.shard.is_some_and(|(i, n)| shard_of(&format!("{}\u{0}{}", e.source, e.record), n) != i) {
+                if config.shard.is_some_and(|(i, n)| {
+                    shard_of(&format!("{}\u{0}{}", e.source, e.record), n) != i
+                }) {
                     continue;
                 }
                 summary.failed_records += 1;
@@ -381,7 +443,9 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
     if !pending.is_empty() {
         flush(&mut pending, &mut sink, &mut summary, records_done)?;
     }
-    reader.join().map_err(|_| Error::Other("the reader thread panicked".into()))?;
+    reader
+        .join()
+        .map_err(|_| Error::Other("the reader thread panicked".into()))?;
     pb.finish_and_clear();
     match sink {
         Sink::Jsonl(mut w) => w.flush().map_err(|e| Error::io("<stdout>", e))?,
@@ -393,7 +457,10 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
     }
     summary.seconds = start.elapsed().as_secs_f64();
     if let Some(dir) = &config.out {
-        crate::train::write_atomic(&dir.join("run.json"), serde_json::to_string_pretty(&summary)?.as_bytes())?;
+        crate::train::write_atomic(
+            &dir.join("run.json"),
+            serde_json::to_string_pretty(&summary)?.as_bytes(),
+        )?;
         let _ = std::fs::remove_file(dir.join(PROGRESS));
     }
     Ok(summary)
@@ -401,13 +468,23 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
 
 /// Row counts of the finished per-article tables, then `outlets.csv` and `speakers.csv`
 /// computed from them (the same code serves `merge`).
-pub fn finish_dir(dir: &Path, aggregate: Option<&(f32, AggregateParams)>, summary: &mut RunSummary) -> Result<()> {
+pub fn finish_dir(
+    dir: &Path,
+    aggregate: Option<&(f32, AggregateParams)>,
+    summary: &mut RunSummary,
+) -> Result<()> {
     for t in crate::output::PER_ARTICLE_TABLES {
-        summary.rows.insert(t.to_string(), crate::output::count_rows(&dir.join(format!("{t}.csv")))?);
+        summary.rows.insert(
+            t.to_string(),
+            crate::output::count_rows(&dir.join(format!("{t}.csv")))?,
+        );
     }
     write_aggregates(dir, aggregate)?;
     for t in ["outlets", "speakers"] {
-        summary.rows.insert(t.to_string(), crate::output::count_rows(&dir.join(format!("{t}.csv")))?);
+        summary.rows.insert(
+            t.to_string(),
+            crate::output::count_rows(&dir.join(format!("{t}.csv")))?,
+        );
     }
     Ok(())
 }
@@ -436,8 +513,12 @@ struct StanceUnitRow {
 /// `stance.csv`. Without stance, outlets.csv still counts articles per outlet (target empty).
 pub fn write_aggregates(dir: &Path, aggregate: Option<&(f32, AggregateParams)>) -> Result<()> {
     let articles: Vec<ArticleOutlet> = aggregate::read_rows(&dir.join("articles.csv"))?;
-    let article_rows: Vec<ArticleStanceRow> = aggregate::read_rows(&dir.join("article_stance.csv"))?;
-    let outlet_of: std::collections::HashMap<&str, &str> = articles.iter().map(|a| (a.article_id.as_str(), a.outlet.as_str())).collect();
+    let article_rows: Vec<ArticleStanceRow> =
+        aggregate::read_rows(&dir.join("article_stance.csv"))?;
+    let outlet_of: std::collections::HashMap<&str, &str> = articles
+        .iter()
+        .map(|a| (a.article_id.as_str(), a.outlet.as_str()))
+        .collect();
     let mut outlets = Table::create(dir, "outlets", crate::output::OUTLET_HEADER)?;
     let mut speakers = Table::create(dir, "speakers", crate::output::SPEAKER_HEADER)?;
     match aggregate {
@@ -496,19 +577,34 @@ pub fn write_aggregates(dir: &Path, aggregate: Option<&(f32, AggregateParams)>) 
 
 /// `newsmine merge`: concatenates the per-article tables of shard folders (in the order given)
 /// and recomputes the outlet and speaker aggregates, as one run over the whole corpus would.
-pub fn merge(dirs: &[PathBuf], out: &Path, aggregate: Option<&(f32, AggregateParams)>) -> Result<RunSummary> {
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &Path,
+    aggregate: Option<&(f32, AggregateParams)>,
+) -> Result<RunSummary> {
     let start = Instant::now();
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let mut summary = RunSummary { version: env!("CARGO_PKG_VERSION").into(), out: out.display().to_string(), ..Default::default() };
+    let mut summary = RunSummary {
+        version: env!("CARGO_PKG_VERSION").into(),
+        out: out.display().to_string(),
+        ..Default::default()
+    };
     for t in crate::output::PER_ARTICLE_TABLES {
         let mut table: Option<Table> = None;
         for d in dirs {
             let path = d.join(format!("{t}.csv"));
-            let mut r = csv::Reader::from_path(&path).map_err(|e| Error::Data { path: path.clone(), msg: e.to_string() })?;
+            let mut r = csv::Reader::from_path(&path).map_err(|e| Error::Data {
+                path: path.clone(),
+                msg: e.to_string(),
+            })?;
             let header: Vec<String> = r.headers()?.iter().map(|h| h.to_string()).collect();
             let tbl = match &mut table {
                 Some(tb) => tb,
-                None => table.insert(Table::create(out, t, &header.iter().map(|s| s.as_str()).collect::<Vec<_>>())?),
+                None => table.insert(Table::create(
+                    out,
+                    t,
+                    &header.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                )?),
             };
             for rec in r.records() {
                 tbl.write_record(&rec?)?;
@@ -526,15 +622,32 @@ pub fn merge(dirs: &[PathBuf], out: &Path, aggregate: Option<&(f32, AggregatePar
             summary.articles += v["articles"].as_u64().unwrap_or(0) as usize;
             summary.words += v["words"].as_u64().unwrap_or(0) as usize;
             summary.failed_records += v["failed_records"].as_u64().unwrap_or(0) as usize;
-            summary.articles_with_failures += v["articles_with_failures"].as_u64().unwrap_or(0) as usize;
+            summary.articles_with_failures +=
+                v["articles_with_failures"].as_u64().unwrap_or(0) as usize;
             if summary.components.is_empty() {
-                summary.components = serde_json::from_value(v["components"].clone()).unwrap_or_default();
-                summary.models = v["models"].as_array().map(|m| m.iter().filter_map(|x| Some(ModelFile { path: x["path"].as_str()?.into(), sha256: x["sha256"].as_str()?.into() })).collect()).unwrap_or_default();
+                summary.components =
+                    serde_json::from_value(v["components"].clone()).unwrap_or_default();
+                summary.models = v["models"]
+                    .as_array()
+                    .map(|m| {
+                        m.iter()
+                            .filter_map(|x| {
+                                Some(ModelFile {
+                                    path: x["path"].as_str()?.into(),
+                                    sha256: x["sha256"].as_str()?.into(),
+                                })
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
             }
         }
     }
     finish_dir(out, aggregate, &mut summary)?;
     summary.seconds = start.elapsed().as_secs_f64();
-    crate::train::write_atomic(&out.join("run.json"), serde_json::to_string_pretty(&summary)?.as_bytes())?;
+    crate::train::write_atomic(
+        &out.join("run.json"),
+        serde_json::to_string_pretty(&summary)?.as_bytes(),
+    )?;
     Ok(summary)
 }

@@ -179,7 +179,11 @@ pub fn article_stance(
     let text_kind = [UnitKind::Sentence, UnitKind::Paragraph]
         .into_iter()
         .find(|k| relevant.iter().any(|u| u.unit == *k));
-    let quotes: Vec<&UnitStance> = relevant.iter().copied().filter(|u| u.unit == UnitKind::Quote).collect();
+    let quotes: Vec<&UnitStance> = relevant
+        .iter()
+        .copied()
+        .filter(|u| u.unit == UnitKind::Quote)
+        .collect();
     let chosen: Vec<&UnitStance> = relevant
         .iter()
         .copied()

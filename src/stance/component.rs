@@ -45,30 +45,59 @@ impl StanceStage {
             if !in_scope {
                 continue;
             }
-            let mut push = |unit: UnitKind, unit_id: usize, span: Span, relevance: f32, model_text: String| {
-                if relevance >= self.config.min_relevance && relevance > 0.0 {
-                    out.push(Pending { article: index, target: t, unit, unit_id, span, relevance, text: model_text });
-                }
-            };
+            let mut push =
+                |unit: UnitKind, unit_id: usize, span: Span, relevance: f32, model_text: String| {
+                    if relevance >= self.config.min_relevance && relevance > 0.0 {
+                        out.push(Pending {
+                            article: index,
+                            target: t,
+                            unit,
+                            unit_id,
+                            span,
+                            relevance,
+                            text: model_text,
+                        });
+                    }
+                };
             if self.config.units.quote {
                 for q in &a.quotes {
                     // A quote is judged in its paragraph's context: "The agreements remain valid"
                     // is about the peace process because the paragraph says so.
-                    let para = a.doc.paragraphs.get(q.paragraph).map(|p| slice(*p)).unwrap_or("");
-                    let rel = self.config.unit_relevance(t, &q.text, true).max(self.config.unit_relevance(t, para, true) * 0.9);
+                    let para = a
+                        .doc
+                        .paragraphs
+                        .get(q.paragraph)
+                        .map(|p| slice(*p))
+                        .unwrap_or("");
+                    let rel = self
+                        .config
+                        .unit_relevance(t, &q.text, true)
+                        .max(self.config.unit_relevance(t, para, true) * 0.9);
                     push(UnitKind::Quote, q.id, q.span, rel, q.text.clone());
                 }
             }
             if self.config.units.sentence {
                 for (i, s) in a.doc.sentences.iter().enumerate() {
                     let st = slice(s.span);
-                    push(UnitKind::Sentence, i, s.span, self.config.unit_relevance(t, st, true), st.to_string());
+                    push(
+                        UnitKind::Sentence,
+                        i,
+                        s.span,
+                        self.config.unit_relevance(t, st, true),
+                        st.to_string(),
+                    );
                 }
             }
             if self.config.units.paragraph {
                 for (i, p) in a.doc.paragraphs.iter().enumerate() {
                     let pt = slice(*p);
-                    push(UnitKind::Paragraph, i, *p, self.config.unit_relevance(t, pt, true), pt.to_string());
+                    push(
+                        UnitKind::Paragraph,
+                        i,
+                        *p,
+                        self.config.unit_relevance(t, pt, true),
+                        pt.to_string(),
+                    );
                 }
             }
         }
@@ -85,7 +114,15 @@ impl Component for StanceStage {
         for (i, a) in batch.iter().enumerate() {
             self.units(i, a, &mut pending);
         }
-        let pairs: Vec<(&str, &str)> = pending.iter().map(|p| (self.config.targets[p.target].description.as_str(), p.text.as_str())).collect();
+        let pairs: Vec<(&str, &str)> = pending
+            .iter()
+            .map(|p| {
+                (
+                    self.config.targets[p.target].description.as_str(),
+                    p.text.as_str(),
+                )
+            })
+            .collect();
         let probs = self.model.predict(&pairs)?;
         for (p, probs) in pending.into_iter().zip(probs) {
             batch[p.article].stance.push(UnitStance {
@@ -103,7 +140,14 @@ impl Component for StanceStage {
                 .config
                 .targets
                 .iter()
-                .map(|t| article_stance(&t.name, &a.stance, self.config.min_relevance, &self.config.aggregate))
+                .map(|t| {
+                    article_stance(
+                        &t.name,
+                        &a.stance,
+                        self.config.min_relevance,
+                        &self.config.aggregate,
+                    )
+                })
                 .collect();
         }
         Ok(())

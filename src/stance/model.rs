@@ -36,7 +36,14 @@ pub struct StanceModelConfig {
 
 impl Default for StanceModelConfig {
     fn default() -> Self {
-        StanceModelConfig { model_dir: default_model_dir("stance"), base_dir: None, batch_size: 32, max_tokens: 192, device: encoder::device(), bf16: false }
+        StanceModelConfig {
+            model_dir: default_model_dir("stance"),
+            base_dir: None,
+            batch_size: 32,
+            max_tokens: 192,
+            device: encoder::device(),
+            bf16: false,
+        }
     }
 }
 
@@ -49,17 +56,28 @@ pub struct StanceNet {
 impl StanceNet {
     pub fn new(root: &nn::Path, bert: &rust_bert::bert::BertConfig) -> Self {
         let backbone = Backbone::new(root, bert, 0);
-        let head = nn::linear(root / "stance_head", bert.hidden_size, CLASSES.len() as i64, Default::default());
+        let head = nn::linear(
+            root / "stance_head",
+            bert.hidden_size,
+            CLASSES.len() as i64,
+            Default::default(),
+        );
         StanceNet { backbone, head }
     }
 
     /// Logits `[batch, 3]`.
     pub fn forward(&self, batch: &PairBatch, train: bool) -> Result<Tensor> {
-        let hidden = self.backbone.forward(&batch.ids, &batch.mask, Some(&batch.types), None, train)?;
+        let hidden =
+            self.backbone
+                .forward(&batch.ids, &batch.mask, Some(&batch.types), None, train)?;
         // Mean over real tokens: the base encoder was trained for mean-pooled sentence vectors.
         let m = batch.mask.unsqueeze(-1).to_kind(Kind::Float);
-        let pooled = (hidden * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float) / m.sum_dim_intlist([1i64].as_slice(), false, Kind::Float).clamp_min(1.0);
-        Ok(self.head.forward(&pooled.dropout(0.1, train).to_kind(self.head.ws.kind())))
+        let pooled = (hidden * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+            / m.sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+                .clamp_min(1.0);
+        Ok(self
+            .head
+            .forward(&pooled.dropout(0.1, train).to_kind(self.head.ws.kind())))
     }
 }
 
@@ -86,7 +104,9 @@ pub fn encode_pair(tok: &Tokenizer, target: &str, text: &str, max_tokens: usize)
     let first = ids.len();
     ids.extend(x.get_ids()[..x_len].iter().map(|&i| i as i64));
     ids.push(sep);
-    let types = (0..ids.len()).map(|i| if i < first { 0 } else { 1 }).collect();
+    let types = (0..ids.len())
+        .map(|i| if i < first { 0 } else { 1 })
+        .collect();
     Ok(Pair { ids, types })
 }
 
@@ -103,7 +123,9 @@ pub fn make_pair_batch(items: &[&Pair], device: Device) -> PairBatch {
     for (r, p) in items.iter().enumerate() {
         ids[r * t..r * t + p.ids.len()].copy_from_slice(&p.ids);
         types[r * t..r * t + p.types.len()].copy_from_slice(&p.types);
-        mask[r * t..r * t + p.ids.len()].iter_mut().for_each(|m| *m = 1);
+        mask[r * t..r * t + p.ids.len()]
+            .iter_mut()
+            .for_each(|m| *m = 1);
     }
     let s = [b as i64, t as i64];
     PairBatch {
@@ -114,15 +136,23 @@ pub fn make_pair_batch(items: &[&Pair], device: Device) -> PairBatch {
 }
 
 /// Raw logits of many pairs, batched by length; rows in input order.
-pub fn logits(net: &StanceNet, pairs: &[Pair], batch_size: usize, device: Device) -> Result<Vec<[f32; 3]>> {
+pub fn logits(
+    net: &StanceNet,
+    pairs: &[Pair],
+    batch_size: usize,
+    device: Device,
+) -> Result<Vec<[f32; 3]>> {
     let mut order: Vec<usize> = (0..pairs.len()).collect();
     order.sort_by_key(|&i| pairs[i].ids.len());
     let mut out = vec![[0f32; 3]; pairs.len()];
     for chunk in order.chunks(batch_size.max(1)) {
         let items: Vec<&Pair> = chunk.iter().map(|&i| &pairs[i]).collect();
         let batch = make_pair_batch(&items, device);
-        let l = tch::no_grad(|| net.forward(&batch, false))?.to_device(Device::Cpu).to_kind(Kind::Float);
-        let rows: Vec<Vec<f32>> = Vec::<Vec<f32>>::try_from(&l).map_err(|e| Error::Other(e.to_string()))?;
+        let l = tch::no_grad(|| net.forward(&batch, false))?
+            .to_device(Device::Cpu)
+            .to_kind(Kind::Float);
+        let rows: Vec<Vec<f32>> =
+            Vec::<Vec<f32>>::try_from(&l).map_err(|e| Error::Other(e.to_string()))?;
         for (&i, row) in chunk.iter().zip(rows) {
             out[i] = [row[0], row[1], row[2]];
         }
@@ -136,7 +166,11 @@ pub fn probs(logits: &[f32; 3], temperature: f64) -> Probs {
     let m = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let e: Vec<f32> = logits.iter().map(|l| ((l - m) / t).exp()).collect();
     let z: f32 = e.iter().sum();
-    Probs { favor: e[0] / z, against: e[1] / z, neutral: e[2] / z }
+    Probs {
+        favor: e[0] / z,
+        against: e[1] / z,
+        neutral: e[2] / z,
+    }
 }
 
 /// The temperature that minimises the negative log-likelihood of `gold` (grid search; the NLL is
@@ -175,22 +209,59 @@ pub struct StanceModel {
 
 impl StanceModel {
     pub fn new(config: StanceModelConfig) -> Result<Self> {
-        let folder = encoder::open_task_folder::<StanceModelFile>("Stance", "--stance-model", &config.model_dir, config.base_dir.as_deref(), |f| &f.bert)?;
+        let folder = encoder::open_task_folder::<StanceModelFile>(
+            "Stance",
+            "--stance-model",
+            &config.model_dir,
+            config.base_dir.as_deref(),
+            |f| &f.bert,
+        )?;
         if folder.file.classes != CLASSES {
-            return Err(Error::Model { path: config.model_dir.join("config.json"), msg: format!("classes {:?} differ from {:?}", folder.file.classes, CLASSES) });
+            return Err(Error::Model {
+                path: config.model_dir.join("config.json"),
+                msg: format!(
+                    "classes {:?} differ from {:?}",
+                    folder.file.classes, CLASSES
+                ),
+            });
         }
-        let (_vs, net) = folder.load(config.device, config.bf16, |root| StanceNet::new(root, &folder.bert), |n| &mut n.backbone)?;
-        let (tokenizer, files, temperature) = (folder.tokenizer, folder.files, folder.file.temperature);
-        Ok(StanceModel { _vs, net, tokenizer, config, temperature, files })
+        let (_vs, net) = folder.load(
+            config.device,
+            config.bf16,
+            |root| StanceNet::new(root, &folder.bert),
+            |n| &mut n.backbone,
+        )?;
+        let (tokenizer, files, temperature) =
+            (folder.tokenizer, folder.files, folder.file.temperature);
+        Ok(StanceModel {
+            _vs,
+            net,
+            tokenizer,
+            config,
+            temperature,
+            files,
+        })
     }
 
     /// Calibrated probabilities for each `(target, text)` pair.
     pub fn predict<S: AsRef<str>, T: AsRef<str>>(&self, pairs: &[(S, T)]) -> Result<Vec<Probs>> {
         let encoded = pairs
             .iter()
-            .map(|(t, x)| encode_pair(&self.tokenizer, t.as_ref(), x.as_ref(), self.config.max_tokens))
+            .map(|(t, x)| {
+                encode_pair(
+                    &self.tokenizer,
+                    t.as_ref(),
+                    x.as_ref(),
+                    self.config.max_tokens,
+                )
+            })
             .collect::<Result<Vec<_>>>()?;
-        let l = logits(&self.net, &encoded, self.config.batch_size, self.config.device)?;
+        let l = logits(
+            &self.net,
+            &encoded,
+            self.config.batch_size,
+            self.config.device,
+        )?;
         Ok(l.iter().map(|l| probs(l, self.temperature)).collect())
     }
 }
@@ -208,7 +279,9 @@ mod tests {
     fn temperature_softens_overconfident_logits() {
         // Confident logits that are right only 60% of the time call for T > 1.
         let logits: Vec<[f32; 3]> = (0..100).map(|_| [5.0, 0.0, 0.0]).collect();
-        let gold: Vec<usize> = (0..100).map(|i| if i < 60 { 0 } else { 1 + i % 2 }).collect();
+        let gold: Vec<usize> = (0..100)
+            .map(|i| if i < 60 { 0 } else { 1 + i % 2 })
+            .collect();
         let t = fit_temperature(&logits, &gold);
         assert!(t > 1.5, "{t}");
         let p = probs(&logits[0], t);

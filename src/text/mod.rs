@@ -32,7 +32,9 @@ impl Span {
     }
     /// Number of chars shared by both spans.
     pub fn overlap(&self, other: &Span) -> usize {
-        self.end.min(other.end).saturating_sub(self.start.max(other.start))
+        self.end
+            .min(other.end)
+            .saturating_sub(self.start.max(other.start))
     }
 }
 
@@ -133,8 +135,16 @@ impl Default for TextConfig {
 /// Cleans and segments one text.
 pub fn analyse(text: &str, config: &TextConfig) -> Doc {
     let chars = CharIndex::new(text);
-    let skipped = if config.clean { clean::junk_spans(text, &chars) } else { Vec::new() };
-    let mut doc = Doc { chars, skipped, ..Doc::default() };
+    let skipped = if config.clean {
+        clean::junk_spans(text, &chars)
+    } else {
+        Vec::new()
+    };
+    let mut doc = Doc {
+        chars,
+        skipped,
+        ..Doc::default()
+    };
     segment::segment(text, &mut doc);
     doc
 }

@@ -84,7 +84,10 @@ impl Checkpoint {
     pub fn save(&self, out: &Path) -> Result<()> {
         let dir = Self::dir(out);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        write_atomic(&dir.join("state.json"), serde_json::to_string_pretty(self)?.as_bytes())
+        write_atomic(
+            &dir.join("state.json"),
+            serde_json::to_string_pretty(self)?.as_bytes(),
+        )
     }
 }
 
@@ -103,7 +106,10 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(total_steps: usize) -> Self {
-        Progress { start: Instant::now(), total_steps }
+        Progress {
+            start: Instant::now(),
+            total_steps,
+        }
     }
     pub fn elapsed_minutes(&self) -> f64 {
         self.start.elapsed().as_secs_f64() / 60.0
@@ -123,7 +129,13 @@ impl Progress {
 
 /// Sets libtorch's intra-op threads (0 = all cores).
 pub fn set_threads(n: usize) {
-    let n = if n == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { n };
+    let n = if n == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        n
+    };
     tch::set_num_threads(n as i32);
 }
 
@@ -169,12 +181,21 @@ pub fn fit(task: &mut dyn Task, vs: &mut nn::VarStore, opts: &TrainOptions) -> R
     let mut state = match Checkpoint::load(&opts.out)? {
         Some(s) => {
             load_weights(vs, &ckpt_dir.join("last.safetensors"))?;
-            eprintln!("train {name}: resuming after epoch {} (+{} batches), best dev {:.2}", s.epoch, s.batches_done, 100.0 * s.best_dev);
+            eprintln!(
+                "train {name}: resuming after epoch {} (+{} batches), best dev {:.2}",
+                s.epoch,
+                s.batches_done,
+                100.0 * s.best_dev
+            );
             s
         }
         None => Checkpoint::default(),
     };
-    let mut opt = nn::AdamW { wd: opts.weight_decay, ..Default::default() }.build(vs, opts.lr)?;
+    let mut opt = nn::AdamW {
+        wd: opts.weight_decay,
+        ..Default::default()
+    }
+    .build(vs, opts.lr)?;
     let total = task.n_examples().div_ceil(opts.batch) * opts.epochs;
     let warmup = (opts.warmup * total as f64) as usize;
     let progress = Progress::new(total);
@@ -203,12 +224,21 @@ pub fn fit(task: &mut dyn Task, vs: &mut nn::VarStore, opts: &TrainOptions) -> R
             loss_n += 1;
             state.batches_done = b + 1;
             if state.step % 50 == 0 {
-                progress.log(epoch + 1, state.step, steps_this_run, loss_sum / loss_n as f64, lr);
+                progress.log(
+                    epoch + 1,
+                    state.step,
+                    steps_this_run,
+                    loss_sum / loss_n as f64,
+                    lr,
+                );
             }
             if state.step % CHECKPOINT_EVERY == 0 {
                 checkpoint(&state, vs)?;
             }
-            if opts.max_minutes.is_some_and(|m| progress.elapsed_minutes() >= m) {
+            if opts
+                .max_minutes
+                .is_some_and(|m| progress.elapsed_minutes() >= m)
+            {
                 eprintln!("train {name}: --max-minutes reached, checkpoint saved (resume with the same command)");
                 checkpoint(&state, vs)?;
                 return Ok(state);
@@ -216,20 +246,38 @@ pub fn fit(task: &mut dyn Task, vs: &mut nn::VarStore, opts: &TrainOptions) -> R
         }
         let (score, report, model_config) = task.evaluate()?;
         let train_loss = loss_sum / loss_n.max(1) as f64;
-        eprintln!("train {name}: epoch {} done: train loss {train_loss:.4}, dev {:.2}", epoch + 1, 100.0 * score);
-        state.history.push(EpochLog { epoch: epoch + 1, train_loss, dev_score: score, seconds: started.elapsed().as_secs_f64() });
+        eprintln!(
+            "train {name}: epoch {} done: train loss {train_loss:.4}, dev {:.2}",
+            epoch + 1,
+            100.0 * score
+        );
+        state.history.push(EpochLog {
+            epoch: epoch + 1,
+            train_loss,
+            dev_score: score,
+            seconds: started.elapsed().as_secs_f64(),
+        });
         state.epoch = epoch + 1;
         state.batches_done = 0;
         if score > state.best_dev {
             state.best_dev = score;
             state.best_epoch = epoch + 1;
             save_weights(vs, &opts.out.join("model.safetensors"))?;
-            write_atomic(&opts.out.join("config.json"), serde_json::to_string_pretty(&model_config)?.as_bytes())?;
-            write_atomic(&opts.out.join("dev_report.json"), serde_json::to_string_pretty(&report)?.as_bytes())?;
+            write_atomic(
+                &opts.out.join("config.json"),
+                serde_json::to_string_pretty(&model_config)?.as_bytes(),
+            )?;
+            write_atomic(
+                &opts.out.join("dev_report.json"),
+                serde_json::to_string_pretty(&report)?.as_bytes(),
+            )?;
         }
         checkpoint(&state, vs)?;
         let log = serde_json::json!({ "options": opts, "state": &state });
-        write_atomic(&opts.out.join("training.json"), serde_json::to_string_pretty(&log)?.as_bytes())?;
+        write_atomic(
+            &opts.out.join("training.json"),
+            serde_json::to_string_pretty(&log)?.as_bytes(),
+        )?;
     }
     Ok(state)
 }

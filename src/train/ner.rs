@@ -4,7 +4,9 @@ use crate::encoder;
 use crate::eval::ner::{score_tags, NerReport};
 use crate::ner::conll::{read_conll, ConllSentence};
 use crate::ner::decode::{label_index, LABELS};
-use crate::ner::model::{encode_words, make_batch, predict_words, Encoded, NerConfig, NerModelFile, NerNet};
+use crate::ner::model::{
+    encode_words, make_batch, predict_words, Encoded, NerConfig, NerModelFile, NerNet,
+};
 use crate::ner::EntityLabel;
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -16,7 +18,11 @@ struct Example {
     labels: Vec<i64>,
 }
 
-fn encode_examples(tok: &tokenizers::Tokenizer, sentences: &[ConllSentence], max_tokens: usize) -> Result<Vec<Example>> {
+fn encode_examples(
+    tok: &tokenizers::Tokenizer,
+    sentences: &[ConllSentence],
+    max_tokens: usize,
+) -> Result<Vec<Example>> {
     let cls = tok.token_to_id("[CLS]").unwrap_or(101) as i64;
     let sep = tok.token_to_id("[SEP]").unwrap_or(102) as i64;
     let mut out = Vec::with_capacity(sentences.len());
@@ -26,7 +32,11 @@ fn encode_examples(tok: &tokenizers::Tokenizer, sentences: &[ConllSentence], max
         // Training sentences longer than the window are cut (CoNLL has almost none); prediction windows them.
         let room = max_tokens - 2;
         let n_words = enc.word_starts.iter().take_while(|&&p| p < room).count();
-        let end_piece = if n_words < enc.word_starts.len() { enc.word_starts[n_words] } else { enc.ids.len().min(room) };
+        let end_piece = if n_words < enc.word_starts.len() {
+            enc.word_starts[n_words]
+        } else {
+            enc.ids.len().min(room)
+        };
         let mut ids = vec![cls];
         ids.extend_from_slice(&enc.ids[..end_piece]);
         ids.push(sep);
@@ -34,8 +44,18 @@ fn encode_examples(tok: &tokenizers::Tokenizer, sentences: &[ConllSentence], max
         shapes.extend_from_slice(&enc.shapes[..end_piece]);
         shapes.push(0);
         let word_starts = enc.word_starts[..n_words].iter().map(|p| p + 1).collect();
-        let labels = s.tags[..n_words].iter().map(|t| label_index(t).unwrap_or(0) as i64).collect();
-        out.push(Example { enc: Encoded { ids, shapes, word_starts }, labels });
+        let labels = s.tags[..n_words]
+            .iter()
+            .map(|t| label_index(t).unwrap_or(0) as i64)
+            .collect();
+        out.push(Example {
+            enc: Encoded {
+                ids,
+                shapes,
+                word_starts,
+            },
+            labels,
+        });
     }
     Ok(out)
 }
@@ -46,8 +66,16 @@ pub struct NerTrainData {
 }
 
 /// Dev-set F1 (all four types) of the network as it is now.
-fn dev_report(net: &NerNet, tok: &tokenizers::Tokenizer, config: &NerConfig, dev: &[ConllSentence]) -> Result<NerReport> {
-    let words: Vec<Vec<&str>> = dev.iter().map(|s| s.words.iter().map(|w| w.as_str()).collect()).collect();
+fn dev_report(
+    net: &NerNet,
+    tok: &tokenizers::Tokenizer,
+    config: &NerConfig,
+    dev: &[ConllSentence],
+) -> Result<NerReport> {
+    let words: Vec<Vec<&str>> = dev
+        .iter()
+        .map(|s| s.words.iter().map(|w| w.as_str()).collect())
+        .collect();
     let pred = predict_words(net, tok, config, &words)?;
     Ok(score_tags(dev, &pred, &EntityLabel::ALL))
 }
@@ -74,14 +102,25 @@ impl Task for NerTask {
     }
     fn loss(&self, batch: &[usize]) -> Result<Tensor> {
         let items: Vec<&Encoded> = batch.iter().map(|&i| &self.examples[i].enc).collect();
-        let labels: Vec<i64> = batch.iter().flat_map(|&i| self.examples[i].labels.iter().copied()).collect();
-        let logits = self.net.forward(&make_batch(&items, self.eval_config.device), true)?;
-        Ok(logits.cross_entropy_for_logits(&Tensor::from_slice(&labels).to_device(self.eval_config.device)))
+        let labels: Vec<i64> = batch
+            .iter()
+            .flat_map(|&i| self.examples[i].labels.iter().copied())
+            .collect();
+        let logits = self
+            .net
+            .forward(&make_batch(&items, self.eval_config.device), true)?;
+        Ok(logits.cross_entropy_for_logits(
+            &Tensor::from_slice(&labels).to_device(self.eval_config.device),
+        ))
     }
     fn evaluate(&mut self) -> Result<(f64, serde_json::Value, serde_json::Value)> {
         let report = dev_report(&self.net, &self.tok, &self.eval_config, &self.dev)?;
         eprintln!("{report}");
-        Ok((report.overall.f1(), serde_json::to_value(&report)?, serde_json::to_value(&self.model_file)?))
+        Ok((
+            report.overall.f1(),
+            serde_json::to_value(&report)?,
+            serde_json::to_value(&self.model_file)?,
+        ))
     }
 }
 
@@ -98,9 +137,15 @@ pub fn train(data: &NerTrainData, opts: &TrainOptions) -> Result<()> {
     }
     let dev = read_conll(&data.dev)?;
     if train_s.is_empty() || dev.is_empty() {
-        return Err(Error::Usage("training and dev files must contain sentences".into()));
+        return Err(Error::Usage(
+            "training and dev files must contain sentences".into(),
+        ));
     }
-    eprintln!("train ner: {} training sentences, {} dev sentences, device {device:?}", train_s.len(), dev.len());
+    eprintln!(
+        "train ner: {} training sentences, {} dev sentences, device {device:?}",
+        train_s.len(),
+        dev.len()
+    );
     let examples = encode_examples(&tok, &train_s, opts.max_tokens)?;
     let mut vs = nn::VarStore::new(device);
     let mut net = NerNet::new(&vs.root(), &bert, LABELS.len() as i64);
@@ -113,8 +158,20 @@ pub fn train(data: &NerTrainData, opts: &TrainOptions) -> Result<()> {
         bert: serde_json::to_value(&bert)?,
         max_tokens: 256,
     };
-    let eval_config = NerConfig { device, batch_size: 64, max_tokens: opts.max_tokens, ..NerConfig::default() };
-    let mut task = NerTask { net, tok, examples, dev, eval_config, model_file };
+    let eval_config = NerConfig {
+        device,
+        batch_size: 64,
+        max_tokens: opts.max_tokens,
+        ..NerConfig::default()
+    };
+    let mut task = NerTask {
+        net,
+        tok,
+        examples,
+        dev,
+        eval_config,
+        model_file,
+    };
     fit(&mut task, &mut vs, opts)?;
     Ok(())
 }
