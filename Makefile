@@ -37,5 +37,9 @@ eval-stance: build
 	$(BIN) eval stance --format vast --data $(DATA)/stance/vast/vast_dev.csv
 	$(BIN) eval stance --format semeval --data $(DATA)/stance/semeval2016_t6/semeval2016-task6-trainingdata.txt
 
+# Throughput and memory vs spaCy and the same models in Python (installs a 5 GB venv in .deps/).
+bench:
+	DATA=$(DATA) bash scripts/bench.sh
+
 clean-out:
 	rm -rf $(OUT)

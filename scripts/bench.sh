@@ -92,7 +92,7 @@ VENV="$ROOT/.deps/bench-venv"
 REQ="$ROOT/scripts/bench_requirements.txt"
 MARK="$VENV/.ok-$(sha256sum "$REQ" | cut -c1-16)"
 if [ "$DO_PY$DO_SPACY" != "00" ] && [ ! -f "$MARK" ]; then
-  log "installing the Python tools into $VENV (torch 2.4.0 from PyPI is the CUDA build: about 4 GB with its nvidia-* wheels; once)"
+  log "installing the Python tools into $VENV (torch 2.4.0 from PyPI is the CUDA build: about 5.4 GB with its nvidia-* wheels; once)"
   if "${PYTHON:-python3}" -m venv "$VENV" && "$VENV/bin/pip" install -q -r "$REQ"; then
     touch "$MARK"
   else
