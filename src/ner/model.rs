@@ -148,7 +148,12 @@ pub struct Batch {
 
 /// Pads windows (each already `[CLS] … [SEP]`) into one batch.
 pub fn make_batch(items: &[&Encoded], device: Device) -> Batch {
-    let t = items.iter().map(|e| e.ids.len()).max().unwrap_or(1);
+    let t = items
+        .iter()
+        .map(|e| e.ids.len())
+        .max()
+        .unwrap_or(1)
+        .next_multiple_of(8); // fewer distinct shapes for the kernel caches
     let b = items.len();
     let mut ids = vec![0i64; b * t];
     let mut mask = vec![0i64; b * t];

@@ -117,7 +117,12 @@ pub struct PairBatch {
 }
 
 pub fn make_pair_batch(items: &[&Pair], device: Device) -> PairBatch {
-    let t = items.iter().map(|p| p.ids.len()).max().unwrap_or(1);
+    let t = items
+        .iter()
+        .map(|p| p.ids.len())
+        .max()
+        .unwrap_or(1)
+        .next_multiple_of(8); // fewer distinct shapes for the kernel caches
     let b = items.len();
     let (mut ids, mut types, mut mask) = (vec![0i64; b * t], vec![0i64; b * t], vec![0i64; b * t]);
     for (r, p) in items.iter().enumerate() {
