@@ -16,7 +16,7 @@ build: setup
 
 run: build
 	$(BIN) run corpus/ --out $(OUT)
-	@echo "tables written to $(OUT)/ (articles.csv entities.csv quotes.csv stance.csv outlets.csv speakers.csv errors.csv run.json)"
+	@echo "tables written to $(OUT)/: articles, entities, entity_counts, quotes, stance, article_stance, speakers, outlets, errors (.csv) and run.json; columns in docs/SCHEMA.md"
 
 test: setup
 	cargo test --release --locked
