@@ -10,6 +10,15 @@ pub struct Prf {
     pub fn_: usize,
 }
 
+/// Harmonic mean of a precision and a recall, 0 when both are 0.
+pub fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    }
+}
+
 fn ratio(num: usize, den: usize) -> f64 {
     if den == 0 {
         0.0
@@ -32,12 +41,7 @@ impl Prf {
     }
     /// harmonic mean of precision and recall, 0 when both are 0
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        f1(self.precision(), self.recall())
     }
     /// Adds another count (micro-averaging).
     pub fn add(&mut self, other: Prf) {

@@ -215,14 +215,8 @@ impl MatchScore {
     pub fn recall(&self) -> f64 {
         self.gold.recall()
     }
-    /// harmonic mean of precision and recall, 0 when both are 0
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        crate::eval::metrics::f1(self.precision(), self.recall())
     }
 }
 
