@@ -88,10 +88,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Merge(args) => {
-            let config = match &args.config {
-                Some(path) => StanceConfig::load(path)?,
-                None => StanceConfig::default(),
-            };
+            let config = StanceConfig::load_or_default(args.config.as_deref())?;
             let summary = crate::pipeline::run::merge(
                 &args.dirs,
                 &args.out,
@@ -265,10 +262,7 @@ pub fn build_pipeline(args: &RunArgs) -> Result<(Pipeline, Vec<PathBuf>, Option<
     }
     let mut stance_config = None;
     if on(Stage::Stance) {
-        let config = match &args.config {
-            Some(path) => StanceConfig::load(path)?,
-            None => StanceConfig::default(),
-        };
+        let config = StanceConfig::load_or_default(args.config.as_deref())?;
         let mut mc = crate::stance::model::StanceModelConfig {
             bf16: args.bf16,
             ..Default::default()

@@ -187,18 +187,24 @@ impl Extraction<'_> {
     // -----------------------------------------------------------------------------------------
     // Cues
 
+    /// Up to five lower-cased words from token `i` on, outside quotes: where a multi-word cue
+    /// ("according to", "called for") can start.
+    fn phrase_window(&self, i: usize) -> Vec<&str> {
+        self.toks[i..]
+            .iter()
+            .take(5)
+            .take_while(|w| w.is_word() && w.quote.is_none())
+            .map(|w| w.lower.as_str())
+            .collect()
+    }
+
     /// The cue starting at token `i`: its last token and classes (`class::CUE` and `TOLD` bits).
     fn cue_at(&self, i: usize) -> Option<(usize, u32)> {
         let t = self.toks.get(i)?;
         if !t.is_word() || t.quote.is_some() {
             return None;
         }
-        let words: Vec<&str> = self.toks[i..]
-            .iter()
-            .take(5)
-            .take_while(|w| w.is_word() && w.quote.is_none())
-            .map(|w| w.lower.as_str())
-            .collect();
+        let words = self.phrase_window(i);
         let (last, flags) = match self.lex.phrase_at(&words) {
             Some((len, f)) if f & class::CUE != 0 => (i + len - 1, f),
             _ => (i, t.flags),
@@ -217,12 +223,7 @@ impl Extraction<'_> {
         if !self.cfg.include_beliefs || !t.is_word() || t.quote.is_some() {
             return None;
         }
-        let words: Vec<&str> = self.toks[i..]
-            .iter()
-            .take(5)
-            .take_while(|w| w.is_word() && w.quote.is_none())
-            .map(|w| w.lower.as_str())
-            .collect();
+        let words = self.phrase_window(i);
         let (last, flags) = match self.lex.phrase_at(&words) {
             Some((len, f)) if f & (class::CUE | class::COMPLEMENT) != 0 => (i + len - 1, f),
             _ => (i, t.flags),

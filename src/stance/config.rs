@@ -162,6 +162,11 @@ impl Default for StanceConfig {
 }
 
 impl StanceConfig {
+    /// The targets file given on the command line, else the bundled default.
+    pub fn load_or_default(path: Option<&Path>) -> Result<Self> {
+        path.map_or_else(|| Ok(Self::default()), Self::load)
+    }
+
     /// Reads a targets file.
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
