@@ -6,7 +6,7 @@ BIN := target/release/newsmine
 OUT ?= out
 DATA ?= ../shared/data
 
-.PHONY: setup build run test lint eval-ner eval-quotes eval-stance bench clean-out
+.PHONY: setup build run test lint eval-ner eval-quotes eval-stance eval-html train-stance bench clean-out
 
 setup:
 	@bash scripts/setup.sh
@@ -34,8 +34,19 @@ eval-quotes: build
 	$(BIN) eval quotes --polnear $(DATA)/quotes/polnear/polnear_dev.jsonl
 
 eval-stance: build
-	$(BIN) eval stance --format vast --data $(DATA)/stance/vast/vast_dev.csv
-	$(BIN) eval stance --format semeval --data $(DATA)/stance/semeval2016_t6/semeval2016-task6-trainingdata.txt
+	$(BIN) eval stance --all $(DATA)/stance --max-per-set 1000
+	$(BIN) eval stance --data vast=$(DATA)/stance/vast/vast_dev.csv --heldout 13 --zero-shot
+	$(BIN) eval article-stance --persent $(DATA)/stance/persent/random_test.csv
+
+# HTML extraction vs trafilatura (installed into .deps/trafilatura-venv from PyPI) in one run,
+# and page metadata vs Readability's expected metadata.
+eval-html: build
+	bash scripts/setup_trafilatura.sh
+	$(BIN) eval html --benchmark $(DATA)/news/article_extraction_benchmark --metadata $(DATA)/news/readability_news_pages
+
+# Retrains models/stance and its article model exactly as shipped (about 100 min on 2 cores).
+train-stance: build
+	bash scripts/train_stance.sh
 
 # Throughput and memory vs spaCy and the same models in Python (installs a 5 GB venv in .deps/).
 bench:

@@ -20,18 +20,33 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Command::Train(TrainCommand::Stance {
             data,
+            dev,
             max_per_dataset,
+            max_dev_per_dataset,
+            epoch_size,
+            sample_power,
+            news_weight,
+            init,
+            no_mark_targets,
             dev_fraction,
             common,
         }) => {
             let opts = train_options(&common);
-            let specs = data
-                .iter()
-                .map(|s| crate::train::stance::parse_spec(s))
-                .collect::<Result<Vec<_>>>()?;
+            let parse = |v: &[String]| {
+                v.iter()
+                    .map(|s| crate::train::stance::parse_spec(s))
+                    .collect::<Result<Vec<_>>>()
+            };
             let data = crate::train::stance::StanceTrainData {
-                specs,
+                specs: parse(&data)?,
+                dev_specs: parse(&dev)?,
                 max_per_dataset,
+                max_dev_per_dataset,
+                epoch_size,
+                sample_power,
+                news_weight,
+                init,
+                mark_targets: !no_mark_targets,
                 dev_fraction,
             };
             crate::train::stance::train(&data, &opts)?;
@@ -88,12 +103,16 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Merge(args) => {
-            let config = StanceConfig::load_or_default(args.config.as_deref())?;
-            let summary = crate::pipeline::run::merge(
-                &args.dirs,
-                &args.out,
-                Some(&(config.min_relevance, config.aggregate)),
-            )?;
+            // the shards' run.json carry their configuration; --config, if given, must agree
+            let config = match &args.config {
+                Some(path) => {
+                    check_config(path)?;
+                    let c = StanceConfig::load_or_default(Some(path))?;
+                    Some((c.min_relevance, c.aggregate))
+                }
+                None => None,
+            };
+            let summary = crate::pipeline::run::merge(&args.dirs, &args.out, config.as_ref())?;
             eprintln!(
                 "merged {} folders: {} articles into {}",
                 args.dirs.len(),
@@ -110,6 +129,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Eval(EvalCommand::Stance {
             data,
             format,
+            all,
+            max_per_set,
             model,
             zero_shot,
             bf16,
@@ -118,53 +139,125 @@ pub fn run(cli: Cli) -> Result<i32> {
             json,
             threads,
         }) => {
-            let format: crate::stance::data::DataFormat = format.parse()?;
-            let mut examples = crate::stance::data::load(&data, format)?;
-            if let Some(seed) = heldout {
-                examples = crate::stance::data::split_dev(examples, dev_fraction, seed).1;
+            let mut sets = Vec::new();
+            for d in &data {
+                sets.push(match &format {
+                    Some(f) => (f.parse()?, PathBuf::from(d)),
+                    None => crate::train::stance::parse_spec(d)?,
+                });
             }
-            if zero_shot {
-                examples.retain(|e| e.zero_shot == Some(true));
+            if let Some(dir) = &all {
+                sets.extend(crate::eval::stance::sets_under(dir));
             }
-            let mut config = crate::stance::model::StanceModelConfig {
-                bf16,
-                ..Default::default()
+            if sets.is_empty() {
+                return Err(Error::Usage(
+                    "eval stance: give --data NAME=PATH (repeatable) or --all DIR".into(),
+                ));
+            }
+            let sel = crate::eval::stance::SetSelection {
+                // --all scores what training held out; the full files were trained on
+                heldout: heldout.or(all.as_ref().map(|_| 13)),
+                dev_fraction,
+                zero_shot,
+                max_per_set,
             };
-            if let Some(m) = model {
-                config.model_dir = m;
-            }
             crate::train::set_threads(threads);
-            let model = crate::stance::model::StanceModel::new(config)?;
-            let pairs: Vec<(&str, &str)> = examples
-                .iter()
-                .map(|e| (e.target.as_str(), e.text.as_str()))
-                .collect();
-            let probs = model.predict(&pairs)?;
-            let pred: Vec<usize> = probs
-                .iter()
-                .map(|p| {
-                    if p.favor >= p.against && p.favor >= p.neutral {
-                        0
-                    } else if p.against >= p.neutral {
-                        1
-                    } else {
-                        2
-                    }
-                })
-                .collect();
-            let gold: Vec<usize> = examples.iter().map(|e| e.label).collect();
-            let report = crate::eval::stance::score(&gold, &pred);
+            let model = crate::stance::model::StanceModel::new(stance_model_config(model, bf16))?;
+            let rows = crate::eval::stance::score_sets(&model, &sets, &sel)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else if let [one] = rows.as_slice() {
+                println!("{} ({})\n{}", one.path.display(), one.set, one.report);
+            } else {
+                print!("{}", crate::eval::stance::table(&rows));
+            }
+            if sel.heldout.is_some() && !json {
+                println!("(dev parts: each set's own dev/val split, else the part `train stance --seed {}` held out)", sel.heldout.unwrap_or(13));
+            }
+            Ok(0)
+        }
+        Command::Eval(EvalCommand::ArticleStance {
+            persent,
+            model,
+            all_articles,
+            limit,
+            precision,
+            json,
+            threads,
+        }) => {
+            crate::train::set_threads(threads);
+            let reports = crate::eval::article_stance::evaluate(
+                &persent,
+                stance_model_config(model, crate::machine::use_bf16(precision)),
+                all_articles,
+                limit,
+            )?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&reports)?);
             } else {
                 println!(
-                    "{} ({format}{})\n{report}",
-                    data.display(),
-                    if zero_shot { ", zero-shot topics" } else { "" }
+                    "{} ({} articles)",
+                    persent.display(),
+                    if all_articles {
+                        "all"
+                    } else {
+                        "measuring half"
+                    }
                 );
-                if heldout.is_some() {
-                    println!("(held-out dev split of the training file)");
+                for r in &reports {
+                    println!("{r}");
                 }
+            }
+            Ok(0)
+        }
+        Command::Train(TrainCommand::ArticleStance {
+            persent,
+            model,
+            l2,
+            class_power,
+            precision,
+            threads,
+        }) => {
+            crate::train::set_threads(threads);
+            let config = stance_model_config(model, crate::machine::use_bf16(precision));
+            let dir = config.model_dir.clone();
+            for r in crate::eval::article_stance::fit(&persent, config, l2, class_power)? {
+                println!("{r}");
+            }
+            eprintln!(
+                "article model written to {}",
+                dir.join(crate::stance::article::FILE_NAME).display()
+            );
+            Ok(0)
+        }
+        Command::Eval(EvalCommand::Html {
+            benchmark,
+            metadata,
+            python,
+            no_trafilatura,
+            bootstrap,
+            worst,
+        }) => {
+            if benchmark.is_none() && metadata.is_none() {
+                return Err(Error::Usage(
+                    "eval html needs --benchmark DIR and/or --metadata DIR".into(),
+                ));
+            }
+            if let Some(dir) = benchmark {
+                let trafilatura = if no_trafilatura {
+                    None
+                } else {
+                    crate::eval::html::Trafilatura::find(python)
+                };
+                let opts = crate::eval::html::BenchOptions {
+                    n_bootstrap: bootstrap,
+                    trafilatura,
+                    worst,
+                };
+                crate::eval::html::benchmark(&dir, &opts)?;
+            }
+            if let Some(dir) = metadata {
+                crate::eval::html::metadata(&dir)?;
             }
             Ok(0)
         }
@@ -189,31 +282,61 @@ pub fn run(cli: Cli) -> Result<i32> {
                 }
                 components.push(Box::new(crate::ner::NerModel::new(config)?));
             }
-            components.push(Box::new(crate::quotes::QuoteExtractor::new(
-                Default::default(),
-            )?));
             let pipeline = Pipeline {
                 text: Default::default(),
                 components,
             };
+            // NER once; the rules twice, with the default cue classes and with all of them, so
+            // that what beliefs and intentions add to PolNeAR's wide attributions shows
+            let kept = crate::quotes::QuoteExtractor::new(Default::default())?;
+            let wide = crate::quotes::QuoteExtractor::new(crate::quotes::QuotesConfig {
+                classes: crate::quotes::CueClasses::ALL,
+                ..Default::default()
+            })?;
             let mut times = Default::default();
             let mut predicted = Vec::with_capacity(gold.len());
+            let mut predicted_all = Vec::with_capacity(gold.len());
             for chunk in gold.chunks(32) {
                 let batch = pipeline.annotate(
                     chunk.iter().map(|g| g.article.clone()).collect(),
                     &mut times,
                 );
-                predicted.extend(batch.into_iter().map(|a| a.quotes));
+                for a in batch {
+                    predicted.push(kept.extract(&a.article.text, &a.doc, &a.entities));
+                    predicted_all.push(wide.extract(&a.article.text, &a.doc, &a.entities));
+                }
             }
             let report = crate::eval::quotes::score(&gold, &predicted);
+            let report_all = crate::eval::quotes::score(&gold, &predicted_all);
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                let both = serde_json::json!({
+                    "default_classes": report,
+                    "all_classes": report_all,
+                });
+                println!("{}", serde_json::to_string_pretty(&both)?);
             } else {
                 println!(
-                    "{} ({} articles{})\n{report}",
+                    "{} ({} articles{})\n\n== default cue classes (speech, written, according_to)\n{report}\n\n== all cue classes (belief and intention added)\n{report_all}",
                     polnear.display(),
                     gold.len(),
                     if no_ner { ", without NER" } else { "" }
+                );
+                let row = |r: &crate::eval::quotes::QuoteReport| {
+                    let s = &r.all;
+                    format!(
+                        "P {:.1} R {:.1} F1 {:.1} @0.3 | P {:.1} R {:.1} F1 {:.1} @0.8",
+                        100.0 * s.overlap_0_3.precision(),
+                        100.0 * s.overlap_0_3.recall(),
+                        100.0 * s.overlap_0_3.f1(),
+                        100.0 * s.overlap_0_8.precision(),
+                        100.0 * s.overlap_0_8.recall(),
+                        100.0 * s.overlap_0_8.f1()
+                    )
+                };
+                println!(
+                    "\nall statements, default classes: {}\nall statements, all classes:     {}",
+                    row(&report),
+                    row(&report_all)
                 );
             }
             Ok(0)
@@ -239,13 +362,33 @@ fn train_options(a: &TrainArgs) -> TrainOptions {
 }
 
 /// The components `args` asks for, loaded; a missing model is a set-up error (exit 2).
+/// Whether the run's models compute in bfloat16 (`--precision`, `--bf16`).
+fn run_bf16(args: &RunArgs) -> bool {
+    args.bf16 || crate::machine::use_bf16(args.precision)
+}
+
+/// The stance model settings of the eval and train commands.
+fn stance_model_config(
+    model: Option<PathBuf>,
+    bf16: bool,
+) -> crate::stance::model::StanceModelConfig {
+    let mut config = crate::stance::model::StanceModelConfig {
+        bf16,
+        ..Default::default()
+    };
+    if let Some(m) = model {
+        config.model_dir = m;
+    }
+    config
+}
+
 pub fn build_pipeline(args: &RunArgs) -> Result<(Pipeline, Vec<PathBuf>, Option<StanceConfig>)> {
     let on = |s: Stage| !args.skip.contains(&s);
     let mut components: Vec<Box<dyn Component>> = Vec::new();
     let mut files = Vec::new();
     if on(Stage::Ner) {
         let mut config = crate::ner::NerConfig {
-            bf16: args.bf16,
+            bf16: run_bf16(args),
             ..Default::default()
         };
         if let Some(dir) = &args.ner_model {
@@ -256,26 +399,38 @@ pub fn build_pipeline(args: &RunArgs) -> Result<(Pipeline, Vec<PathBuf>, Option<
         components.push(Box::new(model));
     }
     if on(Stage::Quotes) {
+        // the `[quotes]` table of the config file: which cue classes count
+        let settings =
+            crate::quotes::settings::QuotesSettings::load_or_default(args.config.as_deref())?;
         components.push(Box::new(crate::quotes::QuoteExtractor::new(
-            Default::default(),
+            crate::quotes::QuotesConfig {
+                classes: settings.classes(),
+                ..Default::default()
+            },
         )?));
     }
     let mut stance_config = None;
     if on(Stage::Stance) {
         let config = StanceConfig::load_or_default(args.config.as_deref())?;
         let mut mc = crate::stance::model::StanceModelConfig {
-            bf16: args.bf16,
+            bf16: run_bf16(args),
             ..Default::default()
         };
         if let Some(dir) = &args.stance_model {
             mc.model_dir = dir.clone();
         }
+        let article_model = crate::stance::article::ArticleModel::load(&mc.model_dir)?;
+        let article_file = mc.model_dir.join(crate::stance::article::FILE_NAME);
         let model = crate::stance::model::StanceModel::new(mc)?;
         files.extend(model.files.iter().cloned());
+        if article_model.is_some() {
+            files.push(article_file);
+        }
         stance_config = Some(config.clone());
         components.push(Box::new(crate::stance::component::StanceStage {
             model,
             config,
+            article_model,
         }));
     }
     files.sort();
@@ -286,14 +441,73 @@ pub fn build_pipeline(args: &RunArgs) -> Result<(Pipeline, Vec<PathBuf>, Option<
     Ok((Pipeline { text, components }, files, stance_config))
 }
 
-fn run_pipeline(args: &RunArgs) -> Result<i32> {
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    } else {
-        args.threads
+/// A `--config` that is not a readable file is a set-up error (exit 2) naming the flag.
+fn check_config(path: &std::path::Path) -> Result<()> {
+    if !path.is_file() {
+        return Err(Error::Usage(format!(
+            "--config {}: no such file (give a targets TOML file, e.g. corpus/targets.toml)",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The settings that change the tables, for the run's fingerprint (`--resume`, `merge`).
+fn fingerprint_options(args: &RunArgs) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut o = std::collections::BTreeMap::new();
+    let config = match &args.config {
+        Some(path) => format!(
+            "{} (sha256 {})",
+            path.display(),
+            crate::encoder::file_sha256(path)?
+        ),
+        None => "bundled corpus/targets.toml".into(),
     };
+    o.insert("--config".into(), config);
+    let mut skip: Vec<String> = args
+        .skip
+        .iter()
+        .map(|s| format!("{s:?}").to_lowercase())
+        .collect();
+    skip.sort();
+    o.insert("--skip".into(), skip.join(","));
+    o.insert("--outlet".into(), args.outlet.clone().unwrap_or_default());
+    o.insert(
+        "--max-article-bytes".into(),
+        args.max_article_bytes.to_string(),
+    );
+    o.insert(
+        "--format".into(),
+        args.format
+            .map(|f| format!("{f:?}").to_lowercase())
+            .unwrap_or_default(),
+    );
+    o.insert(
+        "precision".into(),
+        if run_bf16(args) { "bf16" } else { "fp32" }.into(),
+    );
+    o.insert("--write-text".into(), args.write_text.to_string());
+    Ok(o)
+}
+
+fn run_pipeline(args: &RunArgs) -> Result<i32> {
+    if args.batch == 0 {
+        return Err(Error::Usage(
+            "--batch 0: a batch holds at least 1 article".into(),
+        ));
+    }
+    if let Some(path) = &args.config {
+        check_config(path)?;
+    }
+    let resolved = crate::machine::threads(args.threads);
+    let threads = resolved.n;
+    if !args.quiet {
+        eprintln!(
+            "newsmine: {threads} thread(s) ({}), precision {}",
+            resolved.reason,
+            if run_bf16(args) { "bf16" } else { "fp32" }
+        );
+    }
     // rayon runs the CPU stages and libtorch the model calls, one after the other, each with
     // `threads` threads (main sets OMP_WAIT_POLICY=passive so idle OpenMP threads do not spin).
     rayon::ThreadPoolBuilder::new()
@@ -326,11 +540,23 @@ fn run_pipeline(args: &RunArgs) -> Result<i32> {
             .transpose()?,
         resume: args.resume,
         read,
-        batch: args.batch.max(1),
+        batch: args.batch,
         threads,
         quiet: args.quiet,
         model_files,
         aggregate: stance.map(|s| (s.min_relevance, s.aggregate)),
+        quote_classes: if args.skip.contains(&Stage::Quotes) {
+            Vec::new()
+        } else {
+            crate::quotes::settings::QuotesSettings::load_or_default(args.config.as_deref())?
+                .classes()
+                .names()
+                .into_iter()
+                .map(String::from)
+                .collect()
+        },
+        options: fingerprint_options(args)?,
+        write_text: args.write_text,
     };
     for input in &args.inputs {
         if input.as_os_str() != "-" && !input.exists() {

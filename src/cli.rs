@@ -70,7 +70,8 @@ pub struct RunArgs {
     /// Switch a stage off (repeatable): clean, ner, quotes, stance.
     #[arg(long, value_enum, value_name = "STAGE")]
     pub skip: Vec<Stage>,
-    /// Worker threads (0 = all cores). Output is identical for any value.
+    /// Threads (0 = the cores this process may use, less those other processes keep busy at
+    /// start). Output is identical for any value.
     #[arg(long, short = 'j', default_value_t = 0)]
     pub threads: usize,
     /// Articles per batch: the unit of streaming, memory and model batching.
@@ -91,10 +92,17 @@ pub struct RunArgs {
     /// Read every input as this format regardless of extension (stdin defaults to jsonl).
     #[arg(long, value_enum)]
     pub format: Option<InputFormat>,
-    /// Run the models in bfloat16: faster on CPUs with AMX/AVX512-BF16 (see README for the
-    /// accuracy measured both ways).
+    /// Model precision: `auto` (default) is bf16 where the CPU computes it natively (AMX /
+    /// AVX512-BF16), fp32 elsewhere; the README has the accuracy of both.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub precision: crate::machine::Precision,
+    /// Same as `--precision bf16`.
     #[arg(long)]
     pub bf16: bool,
+    /// Also write every article's text to texts.jsonl (always done for HTML inputs, whose text
+    /// is extracted): the text all offsets refer to.
+    #[arg(long)]
+    pub write_text: bool,
     /// No progress bar or summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -115,17 +123,63 @@ pub enum TrainCommand {
     },
     /// Train the stance cross-encoder on several stance datasets at once.
     Stance {
-        /// Datasets as FORMAT=PATH (formats: semeval, vast, newsmtsc, fnc1, emergent); repeatable.
-        #[arg(long = "data", value_name = "FORMAT=PATH", required = true)]
+        /// Datasets as NAME=PATH, repeatable. NAME: semeval, vast, newsmtsc, fnc1, emergent,
+        /// persent, pstance, covid19, arc, gwsd, ibm_claim, argq, sick (a folder for pstance,
+        /// covid19, argq).
+        #[arg(long = "data", value_name = "NAME=PATH", required = true)]
         data: Vec<String>,
-        /// Keep at most this many training examples per dataset (balances the mix).
+        /// Dev-only sets as NAME=PATH (their held-out part, as `eval stance --heldout SEED`);
+        /// a --data set of the same NAME then trains on all its rows.
+        #[arg(long = "dev", value_name = "NAME=PATH")]
+        dev: Vec<String>,
+        /// Keep at most this many training examples per dataset.
         #[arg(long)]
         max_per_dataset: Option<usize>,
+        /// Score at most this many dev examples per set after each epoch.
+        #[arg(long, default_value_t = 400)]
+        max_dev_per_dataset: usize,
+        /// Examples drawn per epoch across all sets (default: every example once).
+        #[arg(long)]
+        epoch_size: Option<usize>,
+        /// A set's share of an epoch is proportional to weight × n^POWER (0: equal, 1: by size).
+        #[arg(long, default_value_t = 0.5)]
+        sample_power: f64,
+        /// Weight of the news sets (PerSenT, NewsMTSC, GWSD, FNC-1, Emergent) in the mix.
+        #[arg(long, default_value_t = 2.0)]
+        news_weight: f64,
+        /// Start from this stance model folder instead of the bare base encoder.
+        #[arg(long, value_name = "DIR")]
+        init: Option<PathBuf>,
+        /// Do not mark the target's mentions in the text (models before 2026-12 had none).
+        #[arg(long)]
+        no_mark_targets: bool,
         /// Share of each dataset held out as dev (VAST by topic).
         #[arg(long, default_value_t = 0.1)]
         dev_fraction: f32,
         #[command(flatten)]
         common: TrainArgs,
+    },
+    /// Fit the learned article-level stance model on PerSenT document labels (half 0 of the
+    /// file; half 1 measures it) and store it as article_model.json in the stance model folder.
+    ArticleStance {
+        /// PerSenT CSV (e.g. ../shared/data/stance/persent/random_test.csv).
+        #[arg(long)]
+        persent: PathBuf,
+        /// Stance model folder to read units with and to write article_model.json into.
+        #[arg(long, value_name = "DIR")]
+        model: Option<PathBuf>,
+        /// L2 penalty of the logistic regression.
+        #[arg(long, default_value_t = 0.01)]
+        l2: f32,
+        /// Class weight (n / (3 n_c))^POWER: 0 none, 1 fully balanced.
+        #[arg(long, default_value_t = 0.5)]
+        class_power: f32,
+        /// Model precision, as `run --precision` (the features must be those of a run).
+        #[arg(long, value_enum, default_value = "auto")]
+        precision: crate::machine::Precision,
+        /// libtorch threads (0 = all cores).
+        #[arg(long, short = 'j', default_value_t = 0)]
+        threads: usize,
     },
 }
 
@@ -204,13 +258,44 @@ pub enum EvalCommand {
         #[arg(long, short = 'j', default_value_t = 0)]
         threads: usize,
     },
-    /// Stance per-class P/R/F1, F_avg (favor/against) and macro-F1.
+    /// HTML extraction: the article-extraction benchmark (scored as its evaluate.py, with
+    /// trafilatura from the same run when installed) and page metadata.
+    Html {
+        /// article-extraction-benchmark folder (html/*.html.gz, ground-truth.json)
+        #[arg(long, value_name = "DIR")]
+        benchmark: Option<PathBuf>,
+        /// folder of pages with source.html and expected-metadata.json (Readability's tests)
+        #[arg(long, value_name = "DIR")]
+        metadata: Option<PathBuf>,
+        /// Python with trafilatura (default: .deps/trafilatura-venv, from scripts/setup_trafilatura.sh)
+        #[arg(long, value_name = "PATH")]
+        python: Option<PathBuf>,
+        /// Do not run trafilatura.
+        #[arg(long)]
+        no_trafilatura: bool,
+        /// Bootstrap resamples for the ± figures.
+        #[arg(long, default_value_t = 1000)]
+        bootstrap: usize,
+        /// Also list this many worst-scored benchmark pages.
+        #[arg(long, default_value_t = 0)]
+        worst: usize,
+    },
+    /// Stance per-class P/R/F1, F_avg (favor/against) and macro-F1, one row per data set.
     Stance {
+        /// Data as NAME=PATH (repeatable; NAME as in `train stance --data`), or a PATH with
+        /// --format NAME.
+        #[arg(long, value_name = "NAME=PATH")]
+        data: Vec<String>,
+        /// The set's name when --data is a bare path (semeval, vast, newsmtsc, fnc1, …).
         #[arg(long)]
-        data: PathBuf,
-        /// semeval, vast, newsmtsc, fnc1 or emergent
+        format: Option<String>,
+        /// Score every set found under this folder (../shared/data/stance), each on its dev part
+        /// (the held-out split of --heldout, default seed 13).
+        #[arg(long, value_name = "DIR")]
+        all: Option<PathBuf>,
+        /// Score at most this many examples per set (a fixed random sample).
         #[arg(long)]
-        format: String,
+        max_per_set: Option<usize>,
         #[arg(long, value_name = "DIR")]
         model: Option<PathBuf>,
         /// VAST: score zero-shot topics only.
@@ -219,13 +304,37 @@ pub enum EvalCommand {
         /// Run the model in bfloat16.
         #[arg(long)]
         bf16: bool,
-        /// Score only the dev part that `train stance --seed SEED` held out of this file
-        /// (the file was otherwise used for training).
+        /// Score only the dev part that `train stance --seed SEED` held out of each file (the
+        /// set's own dev/val part where it has one).
         #[arg(long, value_name = "SEED")]
         heldout: Option<u64>,
         /// Dev share used with --heldout (as in training).
         #[arg(long, default_value_t = 0.1)]
         dev_fraction: f32,
+        #[arg(long)]
+        json: bool,
+        /// libtorch threads (0 = all cores; 1 is fastest on a busy machine).
+        #[arg(long, short = 'j', default_value_t = 0)]
+        threads: usize,
+    },
+    /// Article-level stance on PerSenT through the run path (one target per article's main
+    /// person): macro-F1, accuracy, Spearman, prediction shares; margin rule vs learned model.
+    ArticleStance {
+        /// PerSenT CSV (e.g. ../shared/data/stance/persent/random_test.csv).
+        #[arg(long)]
+        persent: PathBuf,
+        /// Stance model folder (default: the shipped models/stance).
+        #[arg(long, value_name = "DIR")]
+        model: Option<PathBuf>,
+        /// Score every article, not only the measuring half (half 0 fits the article model).
+        #[arg(long)]
+        all_articles: bool,
+        /// Score at most this many articles.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Model precision, as `run --precision` (the features must be those of a run).
+        #[arg(long, value_enum, default_value = "auto")]
+        precision: crate::machine::Precision,
         #[arg(long)]
         json: bool,
         /// libtorch threads (0 = all cores; 1 is fastest on a busy machine).

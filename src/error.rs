@@ -43,6 +43,18 @@ impl Error {
             source,
         }
     }
+    /// The reader of our stdout went away (`newsmine run - | head -1`): not an error, the
+    /// command just stops, as ripgrep does.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            Error::Io { source, .. } => source.kind() == std::io::ErrorKind::BrokenPipe,
+            Error::Csv(e) => {
+                matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
+            }
+            Error::Json(e) => e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe),
+            _ => false,
+        }
+    }
     /// Exit code of the command line: 2 for usage and set-up problems, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {

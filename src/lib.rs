@@ -8,6 +8,7 @@ pub mod corpus;
 pub mod encoder;
 pub mod error;
 pub mod eval;
+pub mod machine;
 pub mod ner;
 pub mod output;
 pub mod pipeline;

@@ -15,6 +15,7 @@ fn main() {
     let cli = newsmine::cli::Cli::parse();
     let code = match newsmine::app::run(cli) {
         Ok(code) => code,
+        Err(e) if e.is_broken_pipe() => 0,
         Err(e) => {
             eprintln!("newsmine: error: {e}");
             e.exit_code()

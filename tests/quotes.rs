@@ -5,7 +5,7 @@ use newsmine::eval::quotes::{load_polnear, score, GoldArticle, GoldQuote};
 use newsmine::ner::{Entity, EntityLabel};
 use newsmine::pipeline::{Analysis, Component};
 use newsmine::quotes::lexicon::class::CUE;
-use newsmine::quotes::{Quote, QuoteExtractor, QuoteKind, QuotesConfig};
+use newsmine::quotes::{CueClass, CueClasses, Quote, QuoteExtractor, QuoteKind, QuotesConfig};
 use newsmine::text::{analyse, CharIndex, Span, TextConfig};
 use std::path::{Path, PathBuf};
 
@@ -25,6 +25,19 @@ fn quotes(text: &str) -> Vec<Quote> {
     quotes_with(text, &[])
 }
 
+/// The quotes of `text` with every cue class kept (beliefs and intentions too), no entities.
+fn quotes_all(text: &str) -> Vec<Quote> {
+    let doc = analyse(text, &TextConfig::default());
+    let x = QuoteExtractor::new(QuotesConfig {
+        classes: CueClasses::ALL,
+        ..QuotesConfig::default()
+    })
+    .unwrap();
+    let qs = x.extract(text, &doc, &[]);
+    check_invariants(text, &doc, &qs);
+    qs
+}
+
 /// Texts equal their spans' slices; ids run in order; paragraph and sentence are the Doc's.
 fn check_invariants(text: &str, doc: &newsmine::text::Doc, qs: &[Quote]) {
     let chars = CharIndex::new(text);
@@ -35,6 +48,7 @@ fn check_invariants(text: &str, doc: &newsmine::text::Doc, qs: &[Quote]) {
         if let Some((cue, span)) = &q.cue {
             assert_eq!(cue, chars.slice(text, *span));
         }
+        assert_eq!(q.cue.is_some(), q.cue_class.is_some(), "{q:?}");
         if let Some((speaker, span)) = &q.speaker {
             assert_eq!(speaker, chars.slice(text, *span));
         }
@@ -900,9 +914,10 @@ fn polnear_train_diagnosis() {
 // ---------------------------------------------------------------------------------------------
 // Complements: infinitives, objects, clauses without "that"
 
-/// The (kind, text, cue, speaker) rows of `text`.
+/// The (kind, text, cue, speaker) rows of `text`, every cue class kept (these tests are about
+/// PolNeAR's wide attributions: infinitives, objects, beliefs).
 fn rows(text: &str) -> Vec<(QuoteKind, String, String, String)> {
-    quotes(text)
+    quotes_all(text)
         .iter()
         .map(|q| {
             (
@@ -1064,4 +1079,255 @@ fn paragraph_labels_and_tallies_are_no_statements() {
     assert!(qs.is_empty(), "{qs:#?}");
     let qs = quotes("Graham: Trump’s rhetoric is destroying the party.");
     assert_eq!(speaker(&qs[0]), Some("Graham"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cue classes and the false statements they and the precision rules keep out
+
+/// (text, cue class) of the rows of `qs`.
+fn classes(qs: &[Quote]) -> Vec<(String, Option<&'static str>)> {
+    qs.iter()
+        .map(|q| (q.text.clone(), q.cue_class.map(|c| c.as_str())))
+        .collect()
+}
+
+#[test]
+fn every_row_has_its_cue_class() {
+    let c = |text: &str| classes(&quotes(text));
+    assert_eq!(
+        c("Hill said that the talks had failed."),
+        [("the talks had failed".into(), Some("speech"))]
+    );
+    assert_eq!(
+        c("Hill wrote that the talks had failed."),
+        [("the talks had failed".into(), Some("written"))]
+    );
+    assert_eq!(
+        c("According to Hill, the talks had failed."),
+        [("the talks had failed".into(), Some("according_to"))]
+    );
+    assert_eq!(
+        c("“We tried,” Hill said."),
+        [("We tried,".into(), Some("speech"))]
+    );
+    // a quotation with no attribution has no cue and no class
+    let qs = quotes("The day was long.\n\n“We tried everything we could,” the note began.");
+    assert!(qs.iter().all(|q| q.cue.is_some() == q.cue_class.is_some()));
+    // one word, two roles: a vow in a clause is a statement, a vow to act a plan
+    assert_eq!(
+        c("Trump vowed that he would build a wall."),
+        [("he would build a wall".into(), Some("speech"))]
+    );
+    assert!(c("Trump vowed to build a wall.").is_empty());
+    assert_eq!(
+        classes(&quotes_all("Trump vowed to build a wall.")),
+        [("to build a wall".into(), Some("intention"))]
+    );
+}
+
+#[test]
+fn beliefs_and_intentions_only_when_included() {
+    for (text, class) in [
+        ("Ms. Warren believes the deal will hold.", "belief"),
+        ("The Post has learned that the deal collapsed.", "belief"),
+        (
+            "Governor Smith wants to raise taxes on the rich.",
+            "intention",
+        ),
+        (
+            "The company plans to reorganize its European operations.",
+            "intention",
+        ),
+        (
+            "The hikers decided to grab a bite before the climb.",
+            "intention",
+        ),
+        ("Christie endorsed Trump last week.", "belief"),
+    ] {
+        assert!(quotes(text).is_empty(), "{text}: {:#?}", quotes(text));
+        let all = quotes_all(text);
+        assert_eq!(all.len(), 1, "{text}: {all:#?}");
+        assert_eq!(all[0].cue_class.map(|c| c.as_str()), Some(class), "{text}");
+    }
+    // a speech verb with an infinitive stays a statement by default ("urged Y to …")
+    assert_eq!(
+        quotes("The senator urged Congress to pass the bill before the recess.")[0].cue_class,
+        Some(CueClass::Speech)
+    );
+}
+
+#[test]
+fn figures_after_verbs_of_results_are_no_statements() {
+    for text in [
+        "The CAC 40 added 0.3 per cent to 4,512.33 points.",
+        "In Paris, the CAC 40 added 0.3 per cent, while London's FTSE 100 fell.",
+        "Royal Bank reported a profit of $3.3-billion for the quarter.",
+        "The airline reported a loss.",
+        "The company reported a 5 per cent rise in sales.",
+        "The Flames scored twice in the third period.",
+    ] {
+        for qs in [quotes(text), quotes_all(text)] {
+            assert!(qs.is_empty(), "{text}: {qs:#?}");
+        }
+    }
+    // a figure that opens a clause is said
+    assert_eq!(
+        quotes("Police said 50 people died in the attack.")[0].text,
+        "50 people died in the attack"
+    );
+    assert_eq!(
+        quotes("The company reported that sales rose 5 per cent.")[0].text,
+        "sales rose 5 per cent"
+    );
+}
+
+#[test]
+fn things_and_perceptions_say_nothing() {
+    for text in [
+        "The building suggests that the architect loved light.",
+        "The new design suggests a return to older forms.",
+        "She stood on the deck, feeling it rise and fall.",
+    ] {
+        for qs in [quotes(text), quotes_all(text)] {
+            assert!(qs.is_empty(), "{text}: {qs:#?}");
+        }
+    }
+    // a person who suggests, a feeling with a finite clause
+    assert_eq!(
+        quotes("The senator suggested that the vote be delayed.")[0].text,
+        "the vote be delayed"
+    );
+    assert_eq!(
+        quotes_all("Hill felt he was wrong about the deal.")[0].text,
+        "he was wrong about the deal"
+    );
+}
+
+#[test]
+fn unresolved_speakers_say_so() {
+    let q = &quotes("He said the talks had failed.")[0];
+    assert_eq!(speaker(q), Some("He"));
+    assert_eq!(q.reason.as_deref(), Some(newsmine::quotes::UNRESOLVED));
+    let q = &quotes("The ministry said the talks had failed.")[0];
+    assert_eq!(q.speaker_canonical, None);
+    assert_eq!(q.reason.as_deref(), Some("unresolved"));
+    // an anonymous source is unnamed, not unresolved
+    let q = &quotes("A source said the talks had failed.")[0];
+    assert_eq!(q.reason.as_deref(), Some("unnamed speaker"));
+}
+
+#[test]
+fn a_statement_speaks_for_its_issuer() {
+    for text in [
+        "Amnesty International issued a statement on Monday. Police chief John Smith said the \
+         claims were false. The statement said the prisoners had been tortured.",
+        "A statement from Amnesty International came on Monday. Police chief John Smith said \
+         the claims were false. The statement said the prisoners had been tortured.",
+        "Amnesty International’s report came on Monday. Police chief John Smith said the claims \
+         were false. The report said the prisoners had been tortured.",
+    ] {
+        let qs = quotes(text);
+        let q = find(&qs, "the prisoners");
+        assert_eq!(
+            speaker(q).map(str::to_lowercase),
+            Some(format!(
+                "the {}",
+                if text.contains("report said") {
+                    "report"
+                } else {
+                    "statement"
+                }
+            ))
+        );
+        assert_eq!(
+            q.speaker_canonical.as_deref(),
+            Some("Amnesty International"),
+            "{text}: {q:#?}"
+        );
+    }
+    // no issuer named: whoever spoke last nearby, as before
+    let qs = quotes(
+        "Police chief John Smith said the claims were false. The statement said the prisoners \
+         were safe.",
+    );
+    assert_eq!(
+        find(&qs, "the prisoners").speaker_canonical.as_deref(),
+        Some("John Smith")
+    );
+}
+
+#[test]
+fn run_keeps_the_configured_classes_and_records_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.txt");
+    std::fs::write(
+        &input,
+        "Title\n\nHe said nothing else was planned. Ms. Warren believes the deal will hold. Hill \
+         said that the talks had failed.\n",
+    )
+    .unwrap();
+    let run = |config: Option<&Path>, out: &Path| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_newsmine"));
+        cmd.arg("run")
+            .arg(&input)
+            .arg("--out")
+            .arg(out)
+            .args(["--skip", "ner", "--skip", "stance", "--quiet"]);
+        if let Some(c) = config {
+            cmd.arg("--config").arg(c);
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let run_json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+        let mut r = csv::Reader::from_path(out.join("quotes.csv")).unwrap();
+        let h = r.headers().unwrap().clone();
+        let col = h
+            .iter()
+            .position(|c| c == "cue_class")
+            .expect("cue_class column");
+        let classes: Vec<String> = r.records().map(|x| x.unwrap()[col].to_string()).collect();
+        (run_json, classes)
+    };
+    let out = dir.path().join("default");
+    let (run_json, classes) = run(None, &out);
+    assert_eq!(
+        run_json["quote_classes"],
+        serde_json::json!(["speech", "written", "according_to"])
+    );
+    assert_eq!(classes, ["speech", "speech"]);
+    assert_eq!(run_json["unresolved_speakers"], 1);
+    let config = dir.path().join("study.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "{}\n[quotes]\ninclude = [\"belief\", \"intention\"]\n",
+            std::fs::read_to_string(manifest("corpus/targets.toml")).unwrap()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("wide");
+    let (run_json, classes) = run(Some(&config), &out);
+    assert_eq!(
+        run_json["quote_classes"],
+        serde_json::json!(["speech", "written", "according_to", "belief", "intention"])
+    );
+    assert_eq!(classes, ["speech", "belief", "speech"]);
+    // a typo in the table is a set-up error
+    std::fs::write(&config, "[quotes]\ninclude = [\"beliefs\"]\n").unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_newsmine"))
+        .arg("run")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.path().join("bad"))
+        .args(["--skip", "ner", "--skip", "stance", "--quiet", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

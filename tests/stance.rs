@@ -308,6 +308,7 @@ fn arow(outlet: &str, id: &str, stance: StanceLabel, score: Option<f32>) -> Arti
         p_against: None,
         p_neutral: None,
         score,
+        voice_score: None,
     }
 }
 
@@ -857,6 +858,8 @@ fn ex(source: &'static str, target: &str, text: &str, label: usize) -> StanceExa
         label,
         source,
         zero_shot: None,
+        dev: None,
+        group: None,
     }
 }
 
@@ -926,21 +929,19 @@ fn shared_stance_datasets_load() {
         );
         return;
     }
-    let sets = [
-        (
-            "semeval2016_t6/semeval2016-task6-trainingdata.txt",
-            DataFormat::Semeval,
-        ),
-        ("vast/vast_dev.csv", DataFormat::Vast),
-        ("newsmtsc/train.jsonl", DataFormat::Newsmtsc),
-        ("fnc1/competition_test_stances.csv", DataFormat::Fnc1),
-        (
-            "emergent/url-versions-2015-06-14-clean.csv",
-            DataFormat::Emergent,
-        ),
-    ];
-    for (file, format) in sets {
-        let path = root.join(file);
+    // every set at its default place, plus the old FNC-1 competition file and VAST train
+    let sets: Vec<(PathBuf, DataFormat)> = DataFormat::ALL
+        .iter()
+        .map(|f| (root.join(f.default_path()), *f))
+        .chain([
+            (
+                root.join("fnc1/competition_test_stances.csv"),
+                DataFormat::Fnc1,
+            ),
+            (root.join("vast_train/vast_train.csv"), DataFormat::Vast),
+        ])
+        .collect();
+    for (path, format) in sets {
         if !path.exists() {
             eprintln!("SKIP {format}: {} not found", path.display());
             continue;
@@ -958,7 +959,14 @@ fn shared_stance_datasets_load() {
             targets.len()
         );
         assert!(examples.len() > 1000, "{format}: {}", examples.len());
-        assert!(f > 0 && a > 0 && n > 0);
+        // ArgQ and IBM claims are two-class sets
+        let two_class = matches!(format, DataFormat::Argq | DataFormat::IbmClaim);
+        assert!(
+            f > 0 && a > 0 && (n > 0 || two_class),
+            "{format}: {f} {a} {n}"
+        );
+        let (train, dev) = data::split_dev(examples.clone(), 0.1, 13);
+        assert!(!train.is_empty() && !dev.is_empty(), "{format}: a dev part");
         assert!(examples
             .iter()
             .all(|e| !e.text.is_empty() && !e.target.is_empty()));
@@ -995,4 +1003,146 @@ fn stance_report_scores() {
         (perfect.f_avg, perfect.macro_f1, perfect.accuracy),
         (1.0, 1.0, 1.0)
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Round 2: sets with their own dev part, target markers, epoch mixture, learned article model
+
+#[test]
+fn a_set_with_its_own_dev_part_is_split_that_way() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "raw_train_x.csv",
+        b"Tweet,Target,Stance\na,Joe Biden,FAVOR\nb,Joe Biden,AGAINST\n",
+    );
+    write(
+        dir.path(),
+        "raw_val_x.csv",
+        b"Tweet,Target,Stance\nc,Joe Biden,NONE\n",
+    );
+    let all = data::load(dir.path(), DataFormat::Pstance).unwrap();
+    assert_eq!(all.len(), 3);
+    let (train, dev) = data::split_dev(all, 0.5, 1);
+    assert_eq!((train.len(), dev.len()), (2, 1));
+    assert_eq!(dev[0].text, "c");
+}
+
+#[test]
+fn target_markers_wrap_names_only() {
+    use newsmine::stance::model::mark_target;
+    assert_eq!(
+        mark_target("Joe Biden", "Biden met Joe Biden."),
+        "« Biden » met « Joe Biden »."
+    );
+    assert_eq!(
+        mark_target("We should abolish zoos, says the long claim here", "zoos"),
+        "zoos"
+    );
+}
+
+#[test]
+fn epoch_quotas_follow_the_square_root_and_never_exceed_a_set() {
+    use newsmine::train::stance::epoch_quotas;
+    // sizes 100 and 10,000: sqrt shares 10 : 100
+    let q = epoch_quotas(&[(100, 1.0), (10_000, 1.0)], 1100, 0.5);
+    assert_eq!(q, vec![100, 1000]);
+    // a small set gives all it has, the rest goes to the others
+    let q = epoch_quotas(&[(5, 1.0), (10_000, 1.0)], 1000, 0.5);
+    assert_eq!(q[0], 5);
+    assert_eq!(q.iter().sum::<usize>(), 1000);
+    // news weight doubles a set's share
+    let q = epoch_quotas(&[(400, 2.0), (400, 1.0)], 300, 0.5);
+    assert_eq!(q, vec![200, 100]);
+}
+
+fn punit(kind: UnitKind, id: usize, start: usize, end: usize, p: [f32; 3]) -> UnitStance {
+    UnitStance {
+        unit: kind,
+        unit_id: id,
+        span: Span::new(start, end),
+        target: "person".into(),
+        stance: StanceLabel::Favor,
+        probs: Probs {
+            favor: p[0],
+            against: p[1],
+            neutral: p[2],
+        },
+        relevance: 1.0,
+    }
+}
+
+#[test]
+fn article_evidence_separates_the_author_from_quoted_speakers() {
+    use newsmine::stance::article::evidence;
+    let units = [
+        punit(UnitKind::Sentence, 0, 0, 50, [0.8, 0.1, 0.1]),
+        // a sentence that holds a quote is represented by the quote
+        punit(UnitKind::Sentence, 5, 100, 200, [0.1, 0.8, 0.1]),
+        punit(UnitKind::Quote, 0, 120, 180, [0.1, 0.8, 0.1]),
+    ];
+    let refs: Vec<&UnitStance> = units.iter().collect();
+    let ev = evidence(&refs, 0.3).unwrap();
+    let voice = ev.voice_score.unwrap();
+    assert!((voice - 0.7).abs() < 1e-5, "{voice}");
+    assert!(evidence(&[], 0.3).is_none());
+}
+
+#[test]
+fn learned_article_model_decides_and_round_trips() {
+    use newsmine::stance::aggregate::article_stance_with;
+    use newsmine::stance::article::{ArticleModel, Features, FEATURES, FILE_NAME};
+    // fit on features where the voice score tells the class
+    let mut x: Vec<Features> = Vec::new();
+    let mut y = Vec::new();
+    for i in 0..90 {
+        let c = i % 3;
+        let mut f = [0.0; FEATURES.len()];
+        f[3] = [0.6, -0.6, 0.0][c] + 0.001 * i as f32;
+        x.push(f);
+        y.push(c);
+    }
+    let model = ArticleModel::fit(&x, &y, 1e-3, 0.5);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(FILE_NAME),
+        serde_json::to_string(&model).unwrap(),
+    )
+    .unwrap();
+    let loaded = ArticleModel::load(dir.path()).unwrap().unwrap();
+    assert!(ArticleModel::load(Path::new("/nonexistent"))
+        .unwrap()
+        .is_none());
+    let units = [punit(UnitKind::Sentence, 0, 0, 50, [0.1, 0.85, 0.05])];
+    let params = AggregateParams::default();
+    let a = article_stance_with("person", &units, 0.3, &params, Some(&loaded));
+    assert!(a.learned);
+    assert_eq!(a.stance, StanceLabel::Against);
+    assert!((a.probs.favor + a.probs.against + a.probs.neutral - 1.0).abs() < 1e-4);
+    let rule = article_stance_with("person", &units, 0.3, &params, None);
+    assert!(!rule.learned);
+    assert_eq!(rule.voice_score, a.voice_score);
+    // a file from another feature set is a clear model error
+    std::fs::write(
+        dir.path().join(FILE_NAME),
+        r#"{"features":["x"],"mean":[],"std":[],"weights":[],"bias":[]}"#,
+    )
+    .unwrap();
+    assert!(ArticleModel::load(dir.path()).is_err());
+}
+
+#[test]
+fn a_person_target_without_terms_matches_the_name_and_surname() {
+    let c = parse(
+        r#"
+[[target]]
+name = "trump"
+description = "Donald Trump"
+require_any = ["Donald Trump"]
+"#,
+    )
+    .unwrap();
+    assert!(c.unit_relevance(0, "Trump said so.", true) > 0.99);
+    assert!(c.unit_relevance(0, "Donald Trump said so.", true) > 0.99);
+    assert_eq!(c.unit_relevance(0, "Biden said so.", true), 0.0);
 }

@@ -25,6 +25,16 @@ pub struct Article {
     pub text: String,
     /// notes on the input that did not stop it (e.g. invalid UTF-8 decoded lossily)
     pub warnings: Vec<String>,
+    /// `text` was extracted from markup (HTML), so it is not in the input as such: it is written
+    /// to `texts.jsonl`, which the offsets refer to
+    pub extracted: bool,
+    /// author names, `; `-separated (from HTML metadata; empty when unknown)
+    pub authors: String,
+    /// the language the page declares (`en`, `en-GB`; HTML only, empty when unknown)
+    pub language: String,
+    /// char spans of `text` the reader knows are not prose (HTML captions and bylines): the text
+    /// stage marks them as junk, like the page junk it finds itself
+    pub junk: Vec<(usize, usize, &'static str)>,
 }
 
 /// A record that could not become an article (or a warning about one that did).

@@ -169,6 +169,7 @@ impl Inputs {
                 )));
             }
             match fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() && is_run_folder(&path) => note_run_folder(&path),
                 Ok(meta) if meta.is_dir() => self.walk = Some(Walk::new(path)),
                 Ok(meta) => return Some(named_file(path, meta.len(), self.opts.format)),
                 Err(e) => return Some(Err(io_error(&path.display().to_string(), &e))),
@@ -221,6 +222,22 @@ fn io_error(source: &str, e: &io::Error) -> InputError {
         kind: "io".into(),
         message: e.to_string(),
     }
+}
+
+/// Whether a folder holds a newsmine run (finished: `run.json` with `articles.csv`; running or
+/// killed: its progress file or temporary tables). Its tables are output, not articles: reading
+/// them would add hundreds of fake articles.
+fn is_run_folder(dir: &Path) -> bool {
+    (dir.join("run.json").is_file() && dir.join("articles.csv").is_file())
+        || dir.join(".newsmine-progress.json").is_file()
+        || dir.join("articles.csv.tmp").is_file()
+}
+
+fn note_run_folder(dir: &Path) {
+    eprintln!(
+        "newsmine: skipping {}: it holds a newsmine run (run.json), not articles",
+        dir.display()
+    );
 }
 
 /// A recursive folder walk in sorted path order. Hidden entries are skipped, files with unknown
@@ -281,6 +298,10 @@ impl Iterator for Walk {
                 Err(e) => return Some(Err(io_error(&source, &e))),
             };
             if meta.is_dir() {
+                if is_run_folder(&path) {
+                    note_run_folder(&path);
+                    continue;
+                }
                 if let Err(e) = self.push_dir(&path) {
                     return Some(Err(io_error(&source, &e)));
                 }
@@ -442,6 +463,8 @@ impl Context {
             source,
             text,
             warnings,
+            extracted: false,
+            ..Article::default()
         }
     }
 
@@ -633,9 +656,20 @@ fn read_html(input: Input, ctx: &Context) -> Record {
         title,
         published: extracted.published,
         url: extracted.url,
+        // the page's site name is the outlet only when neither --outlet nor a sub-folder names one
+        outlet: if ctx.outlet.trim().is_empty() {
+            extracted.site_name
+        } else {
+            String::new()
+        },
         ..Fields::default()
     };
-    Ok(ctx.article(None, extracted.text, fields, warnings))
+    let mut article = ctx.article(None, extracted.text, fields, warnings);
+    article.extracted = true;
+    article.authors = extracted.authors;
+    article.language = extracted.language;
+    article.junk = extracted.junk;
+    Ok(article)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -742,6 +776,24 @@ impl JsonlRecords {
             }
         };
         self.ctx.check_text(Some(record), &text)?;
+        // an id or outlet that is an object or array would silently become a content hash or
+        // the folder name: refuse the record instead
+        for key in [
+            "id",
+            "outlet",
+            "publisher",
+            "published",
+            "date",
+            "title",
+            "url",
+        ] {
+            if let Some(v) = map.get(key).filter(|v| v.is_object() || v.is_array()) {
+                return Err(malformed(format!(
+                    "`{key}` is {}, not a string or number",
+                    json_kind(v)
+                )));
+            }
+        }
         let get = |keys: &[&str]| {
             keys.iter()
                 .find_map(|k| map.get(*k).and_then(json_scalar))
@@ -796,12 +848,13 @@ impl Iterator for JsonlRecords {
                 LineRead::TooLong(len) => {
                     self.line += 1;
                     self.seen = true;
-                    return Some(Err(self.ctx.too_large(
-                        Some(self.line),
-                        "the line",
-                        len as u64,
-                        cap,
-                    )));
+                    let message = format!(
+                        "the line is {len} bytes, over the limit for one JSONL line ({cap} bytes \
+                         = {JSON_LINE_FACTOR} × --max-article-bytes {} + {JSON_LINE_SLACK} for \
+                         escapes and other fields); raise --max-article-bytes",
+                        self.ctx.max_bytes
+                    );
+                    return Some(Err(self.ctx.error(Some(self.line), "too_large", message)));
                 }
                 LineRead::Line => {
                     self.line += 1;
@@ -911,6 +964,21 @@ impl Columns {
             .collect();
         let find = |keys: &[&str]| keys.iter().find_map(|k| names.iter().position(|n| n == k));
         let Some(text) = find(&["text", "body"]) else {
+            // a header read as one column that holds the names: another delimiter
+            if let [only] = names.as_slice() {
+                if let Some(d) = [';', '\t', '|'].into_iter().find(|d| only.contains(*d)) {
+                    let shown = if d == '\t' {
+                        "tab".to_string()
+                    } else {
+                        format!("`{d}`")
+                    };
+                    return Err(format!(
+                        "the header has no `text` column: it is one column {only:?}, so the file \
+                         looks {shown}-delimited; newsmine reads comma-separated CSV (convert it, \
+                         or save it as .jsonl)"
+                    ));
+                }
+            }
             return Err(format!(
                 "the header has no `text` column (columns: {})",
                 names.join(", ")

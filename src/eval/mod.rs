@@ -1,4 +1,6 @@
 //! Evaluation commands: scores of each stage against annotated data.
+pub mod article_stance;
+pub mod html;
 pub mod metrics;
 pub mod ner;
 pub mod quotes;

@@ -21,6 +21,12 @@
 //! mixed quote counts where its text puts it. Per class, precision counts the predictions of that
 //! class and recall the gold statements of that class (a match may cross classes).
 //!
+//! **Cue classes.** A predicted statement has its cue's class (`no_cue` without a cue); a gold
+//! relation the class of the first lexicon cue in its cue text in the lexicon's role order (verb,
+//! quoting, prep, belief, intent, object), `speech` for a colon or dash, `not_in_lexicon` when its
+//! cue has no lexicon word, `no_cue` when it has no cue. Per class, as for direct / indirect,
+//! precision counts that class's predictions and recall that class's gold relations.
+//!
 //! **Speaker accuracy**, on the statements matched at overlap 0.3 whose gold relation has a
 //! source: correct when the predicted speaker span overlaps a gold source span, or when the
 //! predicted canonical speaker names it (shares a capitalised word of three letters or more with
@@ -28,8 +34,9 @@
 //! spans overlap).
 use crate::corpus::Article;
 use crate::eval::metrics::Prf;
+use crate::quotes::lexicon::{self, class, Lexicon};
 use crate::quotes::marks::{self, Limits};
-use crate::quotes::Quote;
+use crate::quotes::{CueClass, Quote};
 use crate::text::Span;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -44,6 +51,8 @@ pub struct GoldQuote {
     pub cue: Vec<Span>,
     /// content starts or ends with a quotation mark or is mostly inside quotation marks
     pub direct: bool,
+    /// the class of the cue (see the module docs): a cue class, `not_in_lexicon` or `no_cue`
+    pub cue_class: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -114,11 +123,14 @@ pub fn load_polnear(path: &Path) -> crate::Result<Vec<GoldArticle>> {
                 continue;
             }
             let text: Vec<&str> = content.iter().map(|&s| chars.slice(&raw.text, s)).collect();
+            let cue = convert(&rel.cue);
+            let cue_text: Vec<&str> = cue.iter().map(|&s| chars.slice(&raw.text, s)).collect();
             quotes.push(GoldQuote {
                 direct: is_direct(&text.join(" ")),
+                cue_class: gold_cue_class(&cue_text),
                 content,
                 source: convert(&rel.source),
-                cue: convert(&rel.cue),
+                cue,
             });
         }
         let article = Article {
@@ -135,6 +147,44 @@ pub fn load_polnear(path: &Path) -> crate::Result<Vec<GoldArticle>> {
     }
     Ok(out)
 }
+
+/// The class of a gold cue (its text pieces), by the built-in lexicon (see the module docs).
+pub fn gold_cue_class(pieces: &[&str]) -> String {
+    let joined = pieces.join(" ");
+    if joined.trim().is_empty() {
+        return NO_CUE.into();
+    }
+    if joined
+        .chars()
+        .all(|c| c.is_whitespace() || matches!(c, ':' | '—' | '―' | '–' | '-'))
+    {
+        return CueClass::Speech.as_str().into();
+    }
+    let Ok(lex) = Lexicon::builtin() else {
+        return NOT_IN_LEXICON.into();
+    };
+    let words: Vec<String> = joined
+        .split_whitespace()
+        .map(|w| lexicon::normalise(w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let cue_types = class::CUE | class::COMPLEMENT;
+    for k in 0..words.len() {
+        let found = match lex.phrase_at(&words[k..]) {
+            Some((len, f)) if f & cue_types != 0 => Some((words[k..k + len].join(" "), f)),
+            _ => Some((words[k].clone(), lex.flags(&words[k]))).filter(|(_, f)| f & cue_types != 0),
+        };
+        if let Some(c) = found.and_then(|(key, f)| lex.cue_class(&key, f & cue_types)) {
+            return c.as_str().into();
+        }
+    }
+    NOT_IN_LEXICON.into()
+}
+
+/// Class of a statement without a cue.
+pub const NO_CUE: &str = "no_cue";
+/// Class of a gold cue with no lexicon word.
+pub const NOT_IN_LEXICON: &str = "not_in_lexicon";
 
 /// A part's spans as char spans (from byte offsets where only those give the part's text).
 fn part_spans(text: &str, chars: &crate::text::CharIndex, part: &RawPart) -> Vec<Span> {
@@ -252,12 +302,23 @@ pub struct QuoteScores {
     pub speaker: SpeakerScore,
 }
 
+/// Scores of the statements of one cue class.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ClassScores {
+    pub gold: usize,
+    pub predicted: usize,
+    pub overlap_0_3: MatchScore,
+    pub overlap_0_8: MatchScore,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct QuoteReport {
     pub articles: usize,
     pub all: QuoteScores,
     pub direct: QuoteScores,
     pub indirect: QuoteScores,
+    /// by cue class (see the module docs)
+    pub by_cue_class: BTreeMap<String, ClassScores>,
 }
 
 /// A statement reduced to what is compared.
@@ -271,11 +332,22 @@ struct Predicted {
     unit: Unit,
     speaker: Option<Span>,
     canonical: Option<String>,
+    cue_class: String,
+}
+
+/// Per-class tallies: gold, predicted, and matched gold / predicted at overlap 0.3 and 0.8.
+#[derive(Default)]
+struct ClassCounts {
+    gold: usize,
+    predicted: usize,
+    matched_gold: [usize; 2],
+    matched_pred: [usize; 2],
 }
 
 /// Scores predicted quotes (`predicted[i]` for `gold[i]`; missing entries count as none).
 pub fn score(gold: &[GoldArticle], predicted: &[Vec<Quote>]) -> QuoteReport {
     let mut counts = [Counts::default(), Counts::default(), Counts::default()];
+    let mut by_class: BTreeMap<String, ClassCounts> = BTreeMap::new();
     for (i, g) in gold.iter().enumerate() {
         let text = &g.article.text;
         let chars: Vec<char> = text.chars().collect();
@@ -294,6 +366,12 @@ pub fn score(gold: &[GoldArticle], predicted: &[Vec<Quote>]) -> QuoteReport {
             .filter(|(u, _)| !u.chars.is_empty())
             .collect();
         let preds = statements(&chars, predicted.get(i).map(Vec::as_slice).unwrap_or(&[]));
+        for (_, q) in &golds {
+            by_class.entry(q.cue_class.clone()).or_default().gold += 1;
+        }
+        for p in &preds {
+            by_class.entry(p.cue_class.clone()).or_default().predicted += 1;
+        }
         for (k, c) in counts.iter_mut().enumerate() {
             let keep = |direct: bool| k == 0 || (k == 1) == direct;
             c.gold += golds.iter().filter(|(u, _)| keep(u.direct)).count();
@@ -303,6 +381,16 @@ pub fn score(gold: &[GoldArticle], predicted: &[Vec<Quote>]) -> QuoteReport {
             for (gi, pi) in matching(&golds, &preds, threshold) {
                 let (gu, gq) = &golds[gi];
                 let p = &preds[pi];
+                if t < 2 {
+                    by_class
+                        .entry(gq.cue_class.clone())
+                        .or_default()
+                        .matched_gold[t] += 1;
+                    by_class
+                        .entry(p.cue_class.clone())
+                        .or_default()
+                        .matched_pred[t] += 1;
+                }
                 for (k, c) in counts.iter_mut().enumerate() {
                     let keep = |direct: bool| k == 0 || (k == 1) == direct;
                     c.matched_gold[t] += keep(gu.direct) as usize;
@@ -316,11 +404,28 @@ pub fn score(gold: &[GoldArticle], predicted: &[Vec<Quote>]) -> QuoteReport {
         }
     }
     let [all, direct, indirect] = counts.map(|c| c.scores());
+    let by_cue_class = by_class
+        .into_iter()
+        .map(|(name, c)| {
+            let prf = |t: usize| MatchScore {
+                predicted: Prf::new(c.matched_pred[t], c.predicted - c.matched_pred[t], 0),
+                gold: Prf::new(c.matched_gold[t], 0, c.gold - c.matched_gold[t]),
+            };
+            let scores = ClassScores {
+                gold: c.gold,
+                predicted: c.predicted,
+                overlap_0_3: prf(0),
+                overlap_0_8: prf(1),
+            };
+            (name, scores)
+        })
+        .collect();
     QuoteReport {
         articles: gold.len(),
         all,
         direct,
         indirect,
+        by_cue_class,
     }
 }
 
@@ -389,6 +494,9 @@ fn statements(chars: &[char], quotes: &[Quote]) -> Vec<Predicted> {
                 },
                 speaker: qs[0].speaker.as_ref().map(|s| s.1),
                 canonical: qs[0].speaker_canonical.clone(),
+                cue_class: qs[0]
+                    .cue_class
+                    .map_or_else(|| NO_CUE.to_string(), |c| c.as_str().to_string()),
             }
         })
         .filter(|p| !p.unit.chars.is_empty())
@@ -581,13 +689,50 @@ impl fmt::Display for QuoteReport {
                 p(s.speaker.accuracy),
             )?;
         }
-        write!(
+        writeln!(
             f,
             "speaker accuracy on {} matched statements with a gold source (direct {}, indirect {})",
             self.all.speaker.evaluated,
             self.direct.speaker.evaluated,
             self.indirect.speaker.evaluated
-        )
+        )?;
+        writeln!(
+            f,
+            "by cue class (gold: the class of the gold cue's lexicon word; a match may cross classes)"
+        )?;
+        writeln!(
+            f,
+            "{:<15} {:>6} {:>6} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6}",
+            "cue class", "gold", "pred", "P@.3", "R@.3", "F1@.3", "P@.8", "R@.8", "F1@.8"
+        )?;
+        let p = |x: f64| format!("{:.1}", 100.0 * x);
+        let order = |name: &str| {
+            CueClass::parse(name)
+                .map(|c| c as usize)
+                .unwrap_or(if name == NO_CUE { 10 } else { 11 })
+        };
+        let mut rows: Vec<(&String, &ClassScores)> = self.by_cue_class.iter().collect();
+        rows.sort_by_key(|(name, _)| order(name));
+        for (k, (name, s)) in rows.iter().enumerate() {
+            let row = format!(
+                "{:<15} {:>6} {:>6} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6}",
+                name,
+                s.gold,
+                s.predicted,
+                p(s.overlap_0_3.precision()),
+                p(s.overlap_0_3.recall()),
+                p(s.overlap_0_3.f1()),
+                p(s.overlap_0_8.precision()),
+                p(s.overlap_0_8.recall()),
+                p(s.overlap_0_8.f1()),
+            );
+            if k + 1 < rows.len() {
+                writeln!(f, "{row}")?;
+            } else {
+                write!(f, "{row}")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -604,6 +749,7 @@ mod tests {
             span,
             text: slice(&chars, span),
             cue: cue.map(|c| (slice(&chars, c), c)),
+            cue_class: cue.map(|_| CueClass::Speech),
             speaker: speaker.map(|s| (slice(&chars, s), s)),
             speaker_canonical: None,
             speaker_label: None,
@@ -634,6 +780,7 @@ mod tests {
                 source: vec![Span::new(17, 22)],
                 cue: vec![Span::new(23, 27)],
                 direct: true,
+                cue_class: "speech".into(),
             }],
         };
         let cue = Some(Span::new(23, 27));
@@ -653,6 +800,22 @@ mod tests {
         assert_eq!(r.direct.gold, 1);
         assert_eq!(r.indirect.predicted, 1);
         assert!(r.to_string().contains("direct"));
+        let speech = &r.by_cue_class["speech"];
+        assert_eq!((speech.gold, speech.predicted), (1, 1));
+        assert_eq!(speech.overlap_0_3.gold.tp, 1);
+        assert_eq!(r.by_cue_class[NO_CUE].predicted, 1);
+    }
+
+    #[test]
+    fn gold_cues_get_the_lexicon_class() {
+        assert_eq!(gold_cue_class(&["said"]), "speech");
+        assert_eq!(gold_cue_class(&["According", "to"]), "according_to");
+        assert_eq!(gold_cue_class(&["believes"]), "belief");
+        assert_eq!(gold_cue_class(&["wants"]), "intention");
+        assert_eq!(gold_cue_class(&["tweeted"]), "written");
+        assert_eq!(gold_cue_class(&[":"]), "speech");
+        assert_eq!(gold_cue_class(&["supported"]), NOT_IN_LEXICON);
+        assert_eq!(gold_cue_class(&[]), NO_CUE);
     }
 
     #[test]

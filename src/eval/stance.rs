@@ -2,8 +2,15 @@
 //!
 //! Labels are `0` favor, `1` against, `2` neutral (as in [`crate::stance::data::StanceExample`]).
 use crate::eval::metrics::ConfusionMatrix;
+use crate::stance::data::{self, DataFormat, StanceExample};
+use crate::stance::model::StanceModel;
+use crate::Result;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 pub const LABELS: [&str; 3] = ["favor", "against", "neutral"];
 
@@ -101,6 +108,99 @@ impl fmt::Display for StanceReport {
         }
         Ok(())
     }
+}
+
+/// Which examples of each set `eval stance` scores.
+#[derive(Clone, Debug)]
+pub struct SetSelection {
+    /// the dev part held out by `train stance --seed SEED` (or the set's own dev part)
+    pub heldout: Option<u64>,
+    pub dev_fraction: f32,
+    /// VAST: zero-shot topics only
+    pub zero_shot: bool,
+    /// at most this many examples (a fixed sample)
+    pub max_per_set: Option<usize>,
+}
+
+/// One row of the `eval stance` table.
+#[derive(Clone, Debug, Serialize)]
+pub struct SetScore {
+    pub set: String,
+    pub path: PathBuf,
+    pub report: StanceReport,
+}
+
+/// The sets found under a data folder laid out as `../shared/data/stance` (missing ones skipped).
+pub fn sets_under(dir: &Path) -> Vec<(DataFormat, PathBuf)> {
+    DataFormat::ALL
+        .iter()
+        .map(|f| (*f, dir.join(f.default_path())))
+        .filter(|(_, p)| p.exists())
+        .collect()
+}
+
+/// The examples of one set that `sel` picks.
+pub fn select(mut examples: Vec<StanceExample>, sel: &SetSelection) -> Vec<StanceExample> {
+    if let Some(seed) = sel.heldout {
+        examples = data::split_dev(examples, sel.dev_fraction, seed).1;
+    }
+    if sel.zero_shot {
+        examples.retain(|e| e.zero_shot != Some(false));
+    }
+    if let Some(n) = sel.max_per_set.filter(|&n| n < examples.len()) {
+        examples.shuffle(&mut ChaCha8Rng::seed_from_u64(sel.heldout.unwrap_or(13)));
+        examples.truncate(n);
+    }
+    examples
+}
+
+/// Scores `model` on each set.
+pub fn score_sets(
+    model: &StanceModel,
+    sets: &[(DataFormat, PathBuf)],
+    sel: &SetSelection,
+) -> Result<Vec<SetScore>> {
+    let mut out = Vec::new();
+    for (format, path) in sets {
+        let examples = select(data::load(path, *format)?, sel);
+        let pairs: Vec<(&str, &str)> = examples
+            .iter()
+            .map(|e| (e.target.as_str(), e.text.as_str()))
+            .collect();
+        let pred: Vec<usize> = model.predict(&pairs)?.iter().map(|p| p.argmax()).collect();
+        let gold: Vec<usize> = examples.iter().map(|e| e.label).collect();
+        out.push(SetScore {
+            set: format.name().to_string(),
+            path: path.clone(),
+            report: score(&gold, &pred),
+        });
+    }
+    Ok(out)
+}
+
+/// The one table of `eval stance`: set × macro-F1, F_avg, accuracy, predicted vs gold shares, n.
+pub fn table(rows: &[SetScore]) -> String {
+    let mut s = format!(
+        "{:<10} {:>8} {:>6} {:>6} {:>15} {:>15} {:>15} {:>6}\n",
+        "set", "macro-F1", "F_avg", "acc", "favor pred/gold", "against p/g", "neutral p/g", "n"
+    );
+    for r in rows {
+        let m = &r.report;
+        let pct = |x: usize| 100.0 * x as f64 / m.n.max(1) as f64;
+        let share = |c: &ClassScores| format!("{:.0}/{:.0}", pct(c.predicted), pct(c.support));
+        s.push_str(&format!(
+            "{:<10} {:>8.2} {:>6.2} {:>6.2} {:>15} {:>15} {:>15} {:>6}\n",
+            r.set,
+            100.0 * m.macro_f1,
+            100.0 * m.f_avg,
+            100.0 * m.accuracy,
+            share(&m.favor),
+            share(&m.against),
+            share(&m.neutral),
+            m.n
+        ));
+    }
+    s
 }
 
 #[cfg(test)]

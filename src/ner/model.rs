@@ -301,6 +301,37 @@ impl NerModel {
     }
 }
 
+/// Padded word pieces one forward pass may hold when its windows are short: a pass costs a
+/// roughly fixed overhead, so a file of one-line paragraphs (thousands of 10-piece sentences)
+/// would otherwise cost several times more per word than ordinary articles.
+pub const TOKENS_PER_CALL: usize = 2048;
+
+/// Model calls for windows of the given lengths (sorted ascending, as the caller orders them):
+/// `batch_size` windows per call, and more while the padded size (longest × count) stays within
+/// `budget` pieces. Returns index ranges into `lens`.
+pub fn plan_batches(
+    lens: &[usize],
+    batch_size: usize,
+    budget: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut lo = 0;
+    while lo < lens.len() {
+        let mut hi = lo + 1;
+        while hi < lens.len() {
+            let n = hi + 1 - lo;
+            // sorted ascending: the window being added is the longest so far
+            if n > batch_size.max(1) && lens[hi] * n > budget {
+                break;
+            }
+            hi += 1;
+        }
+        out.push(lo..hi);
+        lo = hi;
+    }
+    out
+}
+
 /// Labels for each word of each sentence (BIO-valid, Viterbi-decoded), with `net` in eval mode.
 pub fn predict_words<S: AsRef<str>>(
     net: &NerNet,
@@ -323,7 +354,9 @@ pub fn predict_words<S: AsRef<str>>(
     let mut order: Vec<usize> = (0..wins.len()).collect();
     order.sort_by_key(|&w| wins[w].enc.ids.len());
     let mut scores: Vec<Option<Tensor>> = (0..wins.len()).map(|_| None).collect();
-    for chunk in order.chunks(config.batch_size.max(1)) {
+    let lens: Vec<usize> = order.iter().map(|&w| wins[w].enc.ids.len()).collect();
+    for range in plan_batches(&lens, config.batch_size, TOKENS_PER_CALL) {
+        let chunk = &order[range];
         let items: Vec<&Encoded> = chunk.iter().map(|&w| &wins[w].enc).collect();
         let batch = make_batch(&items, config.device);
         let logp = tch::no_grad(|| net.forward(&batch, false))?

@@ -2,7 +2,10 @@
 //!
 //! Every table is written under a temporary name and renamed when the run finishes, so a killed
 //! run never leaves a half-written table. Cells that a spreadsheet would evaluate as a formula
-//! (first char `=`, `+`, `-`, `@`, tab or CR) get a leading `'`, as OWASP recommends.
+//! (first char `=`, `+`, `-`, `@`, tab or CR) get a leading `'`, as OWASP recommends: in one
+//! place, `Table::write`, for every string cell of every table (ids too), so that the same value
+//! reads the same in every table and joins line up. Rows hold raw values.
+mod guard;
 use crate::corpus::InputError;
 use crate::pipeline::Analysis;
 use crate::{Error, Result};
@@ -12,12 +15,49 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
-/// Neutralises a cell a spreadsheet would run as a formula.
+/// Whether a value needs the formula guard: its first char after any leading `'` is one a
+/// spreadsheet would run. Counting the leading `'`s makes the guard reversible (`unguard`), so a
+/// value that itself starts with `'=` survives a round trip (merge, aggregates).
+fn needs_guard(s: &str) -> bool {
+    matches!(
+        s.trim_start_matches('\'').chars().next(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+    )
+}
+
+/// Neutralises a cell a spreadsheet would run as a formula (one leading `'`).
 pub fn safe_cell(s: &str) -> Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
+    if needs_guard(s) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
     }
+}
+
+/// The value a guarded cell stands for (the inverse of `safe_cell`).
+pub fn unguard(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => s,
+    }
+}
+
+/// Reads a table written by `Table`, with the formula guard taken off every cell: the program
+/// works on raw values only (joins between tables compare what the input said).
+pub fn read_rows<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
+    let bad = |e: csv::Error| Error::Data {
+        path: path.to_path_buf(),
+        msg: e.to_string(),
+    };
+    let mut r = csv::Reader::from_path(path).map_err(bad)?;
+    let headers = r.headers().map_err(bad)?.clone();
+    let mut rows = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(bad)?;
+        let raw: csv::StringRecord = rec.iter().map(unguard).collect();
+        rows.push(raw.deserialize(Some(&headers)).map_err(bad)?);
+    }
+    Ok(rows)
 }
 
 /// One CSV table being written to `NAME.csv.tmp`, renamed to `NAME.csv` by `finish`.
@@ -82,13 +122,14 @@ impl Table {
         })
     }
 
+    /// Writes one row; every string cell gets the formula guard here, and only here.
     pub fn write<R: Serialize>(&mut self, row: &R) -> Result<()> {
-        self.writer.serialize(row)?;
+        self.writer.serialize(guard::Guarded(row))?;
         self.rows += 1;
         Ok(())
     }
 
-    /// Writes a raw record (as read from another table).
+    /// Writes a record as read from another table: its cells are already guarded.
     pub fn write_record(&mut self, rec: &csv::StringRecord) -> Result<()> {
         self.writer.write_record(rec)?;
         self.rows += 1;
@@ -104,6 +145,91 @@ impl Table {
     }
 }
 
+/// The extracted texts: one JSON line per article (`article_id`, `source`, `text`), the text
+/// every offset of that article refers to. Written for HTML inputs, and for all with
+/// `--write-text`.
+pub const TEXTS: &str = "texts.jsonl";
+
+/// A JSON-lines file written as `NAME.tmp` and renamed by `finish`, like the tables.
+pub struct LinesFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    writer: BufWriter<File>,
+}
+
+impl LinesFile {
+    pub fn create(path: PathBuf) -> Result<Self> {
+        let tmp = path.with_extension("jsonl.tmp");
+        let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        Ok(LinesFile {
+            path,
+            tmp,
+            writer: BufWriter::new(file),
+        })
+    }
+
+    /// Reopens the file of an interrupted run cut to `len` bytes.
+    pub fn resume(path: PathBuf, len: u64) -> Result<Self> {
+        let tmp = path.with_extension("jsonl.tmp");
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&tmp)
+            .map_err(|e| Error::io(&tmp, e))?;
+        file.set_len(len).map_err(|e| Error::io(&tmp, e))?;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0))
+            .map_err(|e| Error::io(&tmp, e))?;
+        Ok(LinesFile {
+            path,
+            tmp,
+            writer: BufWriter::new(file),
+        })
+    }
+
+    pub fn write<T: Serialize>(&mut self, value: &T) -> Result<()> {
+        let mut line = serde_json::to_vec(value)?;
+        line.push(b'\n');
+        std::io::Write::write_all(&mut self.writer, &line).map_err(|e| Error::io(&self.tmp, e))
+    }
+
+    pub fn flush(&mut self) -> Result<u64> {
+        std::io::Write::flush(&mut self.writer).map_err(|e| Error::io(&self.tmp, e))?;
+        let meta = self
+            .writer
+            .get_ref()
+            .metadata()
+            .map_err(|e| Error::io(&self.tmp, e))?;
+        Ok(meta.len())
+    }
+
+    pub fn finish(mut self) -> Result<PathBuf> {
+        self.flush()?;
+        drop(self.writer);
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))?;
+        Ok(self.path)
+    }
+}
+
+/// Concatenates the files that exist of `parts` into `out` (for `merge`).
+pub fn concat_files(parts: &[PathBuf], out: &Path) -> Result<()> {
+    let mut w = LinesFile::create(out.to_path_buf())?;
+    for p in parts.iter().filter(|p| p.is_file()) {
+        let mut f = File::open(p).map_err(|e| Error::io(p, e))?;
+        std::io::copy(&mut f, &mut w.writer).map_err(|e| Error::io(out, e))?;
+    }
+    w.finish()?;
+    Ok(())
+}
+
+/// One line of `texts.jsonl`.
+#[derive(Serialize)]
+struct TextLine<'a> {
+    article_id: &'a str,
+    source: &'a str,
+    text: &'a str,
+}
+
 /// Header of a row type, from a serde struct's field names.
 macro_rules! header {
     ($($f:ident),* $(,)?) => { &[$(stringify!($f)),*] };
@@ -116,6 +242,8 @@ pub struct ArticleRow<'a> {
     pub published: Cow<'a, str>,
     pub title: Cow<'a, str>,
     pub url: Cow<'a, str>,
+    pub authors: Cow<'a, str>,
+    pub language: Cow<'a, str>,
     pub source: Cow<'a, str>,
     pub n_chars: usize,
     pub n_skipped_chars: usize,
@@ -136,6 +264,8 @@ pub const ARTICLE_HEADER: &[&str] = header!(
     published,
     title,
     url,
+    authors,
+    language,
     source,
     n_chars,
     n_skipped_chars,
@@ -191,6 +321,7 @@ pub struct QuoteRow<'a> {
     pub cue: Option<Cow<'a, str>>,
     pub cue_start: Option<usize>,
     pub cue_end: Option<usize>,
+    pub cue_class: Option<&'static str>,
     pub speaker: Option<Cow<'a, str>>,
     pub speaker_start: Option<usize>,
     pub speaker_end: Option<usize>,
@@ -210,6 +341,7 @@ pub const QUOTE_HEADER: &[&str] = header!(
     cue,
     cue_start,
     cue_end,
+    cue_class,
     speaker,
     speaker_start,
     speaker_end,
@@ -269,7 +401,8 @@ pub const ARTICLE_STANCE_HEADER: &[&str] = header!(
     p_favor,
     p_against,
     p_neutral,
-    score
+    score,
+    voice_score
 );
 pub const OUTLET_HEADER: &[&str] = header!(
     outlet,
@@ -302,6 +435,10 @@ pub struct Tables {
     /// article × target stance, the input of the outlet aggregate (and of `merge`)
     pub article_stance: Table,
     pub errors: Table,
+    /// `texts.jsonl`
+    pub texts: LinesFile,
+    /// write every article's text to `texts.jsonl`, not only extracted ones
+    pub write_text: bool,
 }
 
 /// The tables with one or more rows per article, as `merge` concatenates them.
@@ -344,14 +481,21 @@ impl Tables {
 
     /// Flushes every table; returns each one's length in bytes (the resume point).
     pub fn flush(&mut self) -> Result<std::collections::BTreeMap<String, u64>> {
-        self.all_mut()
+        let mut lengths: std::collections::BTreeMap<String, u64> = self
+            .all_mut()
             .into_iter()
             .map(|(n, t)| Ok((n.to_string(), t.flush()?)))
-            .collect()
+            .collect::<Result<_>>()?;
+        lengths.insert(TEXTS.into(), self.texts.flush()?);
+        Ok(lengths)
     }
 
     /// Reopens the tables of an interrupted run at their recorded lengths.
-    pub fn resume(dir: &Path, lengths: &std::collections::BTreeMap<String, u64>) -> Result<Self> {
+    pub fn resume(
+        dir: &Path,
+        lengths: &std::collections::BTreeMap<String, u64>,
+        write_text: bool,
+    ) -> Result<Self> {
         let len = |n: &str| {
             lengths.get(n).copied().ok_or_else(|| Error::Data {
                 path: dir.to_path_buf(),
@@ -366,10 +510,12 @@ impl Tables {
             stance: Table::resume(dir, "stance", len("stance")?)?,
             article_stance: Table::resume(dir, "article_stance", len("article_stance")?)?,
             errors: Table::resume(dir, "errors", len("errors")?)?,
+            texts: LinesFile::resume(dir.join(TEXTS), len(TEXTS)?)?,
+            write_text,
         })
     }
 
-    pub fn create(dir: &Path) -> Result<Self> {
+    pub fn create(dir: &Path, write_text: bool) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         Ok(Tables {
             articles: Table::create(dir, "articles", ARTICLE_HEADER)?,
@@ -379,16 +525,18 @@ impl Tables {
             stance: Table::create(dir, "stance", STANCE_HEADER)?,
             article_stance: Table::create(dir, "article_stance", ARTICLE_STANCE_HEADER)?,
             errors: Table::create(dir, "errors", ERROR_HEADER)?,
+            texts: LinesFile::create(dir.join(TEXTS))?,
+            write_text,
         })
     }
 
     pub fn write_input_error(&mut self, e: &InputError) -> Result<()> {
         self.errors.write(&ErrorRow {
-            source: safe_cell(&e.source),
-            record: safe_cell(&e.record),
+            source: Cow::from(&e.source),
+            record: Cow::from(&e.record),
             article_id: "",
             kind: &e.kind,
-            message: safe_cell(&e.message),
+            message: Cow::from(&e.message),
         })
     }
 
@@ -399,25 +547,34 @@ impl Tables {
         }
         let art = &a.article;
         let id = art.id.as_str();
+        // offsets refer to this text: when it is not in the input as such, write it out
+        if art.extracted || self.write_text {
+            self.texts.write(&TextLine {
+                article_id: id,
+                source: &art.source,
+                text: &art.text,
+            })?;
+        }
         for w in &art.warnings {
             self.errors.write(&ErrorRow {
-                source: safe_cell(&art.source),
+                source: Cow::from(&art.source),
                 record: "".into(),
                 article_id: id,
                 kind: "warning",
-                message: safe_cell(w),
+                message: Cow::from(w),
             })?;
         }
         for (stage, msg) in &a.failures {
             self.errors.write(&ErrorRow {
-                source: safe_cell(&art.source),
+                source: Cow::from(&art.source),
                 record: "".into(),
                 article_id: id,
                 kind: stage,
-                message: safe_cell(msg),
+                message: Cow::from(msg),
             })?;
         }
         let first = a.article_stance.first();
+        let relevant = first.filter(|s| s.stance != crate::stance::StanceLabel::NotRelevant);
         let status = if !a.failures.is_empty() {
             "partial"
         } else if !art.warnings.is_empty() {
@@ -426,12 +583,14 @@ impl Tables {
             "ok"
         };
         self.articles.write(&ArticleRow {
-            article_id: safe_cell(id),
-            outlet: safe_cell(&art.outlet),
-            published: safe_cell(&art.published),
-            title: safe_cell(&art.title),
-            url: safe_cell(&art.url),
-            source: safe_cell(&art.source),
+            article_id: Cow::from(id),
+            outlet: Cow::from(&art.outlet),
+            published: Cow::from(&art.published),
+            title: Cow::from(&art.title),
+            url: Cow::from(&art.url),
+            authors: Cow::from(&art.authors),
+            language: Cow::from(&art.language),
+            source: Cow::from(&art.source),
             n_chars: a.doc.chars.len(),
             n_skipped_chars: a.doc.skipped.iter().map(|(s, _)| s.len()).sum(),
             n_paragraphs: a.doc.paragraphs.len(),
@@ -441,9 +600,10 @@ impl Tables {
             n_quotes: a.quotes.len(),
             status,
             stance: first.map(|s| s.stance.as_str()).unwrap_or(""),
-            p_favor: first.map(|s| s.probs.favor),
-            p_against: first.map(|s| s.probs.against),
-            p_neutral: first.map(|s| s.probs.neutral),
+            // the codebook: probabilities are empty for a `not_relevant` article
+            p_favor: relevant.map(|s| s.probs.favor),
+            p_against: relevant.map(|s| s.probs.against),
+            p_neutral: relevant.map(|s| s.probs.neutral),
         })?;
         for e in &a.entities {
             self.entities.write(&EntityRow {
@@ -452,11 +612,11 @@ impl Tables {
                 sentence: e.sentence,
                 start: e.span.start,
                 end: e.span.end,
-                text: safe_cell(&e.text),
+                text: Cow::from(&e.text),
                 label: e.label.as_str(),
                 score: e.score,
-                canonical: safe_cell(&e.canonical),
-                key: safe_cell(&e.key),
+                canonical: Cow::from(&e.canonical),
+                key: Cow::from(&e.key),
             })?;
         }
         // Entity summary: mentions per canonical entity, in order of first mention.
@@ -473,8 +633,8 @@ impl Tables {
         for (canonical, key, label, mentions, first_start) in counts {
             self.entity_counts.write(&EntityCountRow {
                 article_id: id,
-                canonical: safe_cell(canonical),
-                key: safe_cell(key),
+                canonical: Cow::from(canonical),
+                key: Cow::from(key),
                 label,
                 mentions,
                 first_start,
@@ -487,14 +647,15 @@ impl Tables {
                 kind: q.kind.as_str(),
                 start: q.span.start,
                 end: q.span.end,
-                text: safe_cell(&q.text),
-                cue: q.cue.as_ref().map(|c| safe_cell(&c.0)),
+                text: Cow::from(&q.text),
+                cue: q.cue.as_ref().map(|c| Cow::from(&c.0)),
                 cue_start: q.cue.as_ref().map(|c| c.1.start),
                 cue_end: q.cue.as_ref().map(|c| c.1.end),
-                speaker: q.speaker.as_ref().map(|s| safe_cell(&s.0)),
+                cue_class: q.cue_class.map(|c| c.as_str()),
+                speaker: q.speaker.as_ref().map(|s| Cow::from(&s.0)),
                 speaker_start: q.speaker.as_ref().map(|s| s.1.start),
                 speaker_end: q.speaker.as_ref().map(|s| s.1.end),
-                speaker_canonical: q.speaker_canonical.as_deref().map(safe_cell),
+                speaker_canonical: q.speaker_canonical.as_deref().map(Cow::from),
                 speaker_label: q.speaker_label.as_deref(),
                 speaker_reason: q.reason.as_deref(),
                 paragraph: q.paragraph,
@@ -526,7 +687,7 @@ impl Tables {
                 p_against: s.probs.against,
                 p_neutral: s.probs.neutral,
                 relevance: s.relevance,
-                speaker_canonical: speaker.map(safe_cell),
+                speaker_canonical: speaker.map(Cow::from),
             })?;
         }
         Ok(())
@@ -534,6 +695,7 @@ impl Tables {
 
     /// Moves every table into place; returns their paths.
     pub fn finish(self) -> Result<Vec<PathBuf>> {
+        self.texts.finish()?;
         [
             self.articles,
             self.entities,
@@ -561,6 +723,11 @@ mod tests {
         assert_eq!(safe_cell("@cmd"), "'@cmd");
         assert_eq!(safe_cell("plain"), "plain");
         assert_eq!(safe_cell(""), "");
+        assert_eq!(safe_cell("'=x"), "''=x");
+        assert_eq!(safe_cell("'Tis"), "'Tis");
+        for v in ["=1+1", "'=x", "''@a", "'Tis", "plain", "", "-", "'"] {
+            assert_eq!(unguard(&safe_cell(v)), v, "{v:?}");
+        }
     }
 
     #[test]

@@ -34,10 +34,24 @@ impl Pipeline {
         let mut batch: Vec<Analysis> = articles
             .into_par_iter()
             .map(|article| {
-                let doc = text::analyse(&article.text, text_config);
+                // segmentation runs on arbitrary text: a panic in it costs this article only
+                let analysed = std::panic::catch_unwind(|| {
+                    text::analyse_marked(&article.text, text_config, &article.junk)
+                });
+                let (doc, failures) = match analysed {
+                    Ok(doc) => (doc, Vec::new()),
+                    Err(panic) => (
+                        text::Doc {
+                            chars: text::CharIndex::new(&article.text),
+                            ..Default::default()
+                        },
+                        vec![("text".to_string(), panic_message(&panic))],
+                    ),
+                };
                 Analysis {
                     article,
                     doc,
+                    failures,
                     ..Default::default()
                 }
             })
@@ -45,23 +59,41 @@ impl Pipeline {
         *times.entry("text".into()).or_default() += t.elapsed().as_secs_f64();
         for c in &self.components {
             let t = Instant::now();
-            // A component that fails (or panics inside libtorch) on a batch marks each of its
-            // articles; the run goes on.
-            let outcome =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.process(&mut batch)));
-            let failure = match outcome {
-                Ok(Ok(())) => None,
-                Ok(Err(e)) => Some(e.to_string()),
-                Err(panic) => Some(panic_message(&panic)),
-            };
-            if let Some(msg) = failure {
-                for a in batch.iter_mut() {
-                    a.failures.push((c.name().to_string(), msg.clone()));
+            // A component that fails (or panics inside libtorch) on a batch may have left it half
+            // done: put the batch back as it was and run the component on each article alone, so
+            // that one bad article is the only one marked.
+            let before = (batch.len() > 1).then(|| batch.clone());
+            if let Some(msg) = run_component(c.as_ref(), &mut batch) {
+                match before {
+                    Some(before) => {
+                        batch = before;
+                        for a in batch.iter_mut() {
+                            let mut alone = a.clone();
+                            match run_component(c.as_ref(), std::slice::from_mut(&mut alone)) {
+                                None => *a = alone,
+                                Some(msg) => a.failures.push((c.name().to_string(), msg)),
+                            }
+                        }
+                    }
+                    None => {
+                        for a in batch.iter_mut() {
+                            a.failures.push((c.name().to_string(), msg.clone()));
+                        }
+                    }
                 }
             }
             *times.entry(c.name().into()).or_default() += t.elapsed().as_secs_f64();
         }
         batch
+    }
+}
+
+/// Runs one component; the failure message if it returned an error or panicked.
+fn run_component(c: &dyn Component, batch: &mut [Analysis]) -> Option<String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.process(batch))) {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(panic) => Some(panic_message(&panic)),
     }
 }
 
@@ -75,8 +107,10 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     format!("internal error: {}", msg.lines().next().unwrap_or(msg))
 }
 
-/// What a run did, printed at the end and written into `run.json`.
-#[derive(Clone, Debug, Default, Serialize)]
+/// What a run did, printed at the end and written into `run.json` (read back by `--resume` and
+/// `merge`).
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct RunSummary {
     pub version: String,
     pub inputs: Vec<String>,
@@ -91,9 +125,18 @@ pub struct RunSummary {
     pub seconds: f64,
     pub stage_seconds: BTreeMap<String, f64>,
     pub threads: usize,
+    /// what the tables depend on besides the texts; `--resume` and `merge` refuse a mismatch
+    pub fingerprint: Fingerprint,
+    /// min_relevance and `[aggregate]` of the stance config (None when stance is off): `merge`
+    /// recomputes outlets and speakers with exactly these
+    pub aggregate: Option<(f32, AggregateParams)>,
+    /// the cue classes the quotes stage kept (the config's `[quotes] include`); empty when it did not run
+    pub quote_classes: Vec<String>,
+    /// quotes whose speaker resolves to nothing (`speaker_reason = unresolved`)
+    pub unresolved_speakers: usize,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct ModelFile {
     pub path: String,
     pub sha256: String,
@@ -115,7 +158,7 @@ impl std::fmt::Display for RunSummary {
         let wps = self.words as f64 / self.seconds.max(1e-9);
         write!(
             f,
-            "newsmine: {} articles ({} words) in {:.1} s ({:.0} words/s) with {}; {} entities, {} quotes, {} stance rows; \
+            "newsmine: {} articles ({} words) in {:.1} s ({:.0} words/s) with {}; {} entities, {} quotes ({} with an unresolved speaker), {} stance rows; \
              {} records failed and {} articles had a stage fail (see errors.csv). Tables in {}",
             self.articles,
             self.words,
@@ -124,11 +167,78 @@ impl std::fmt::Display for RunSummary {
             if self.components.is_empty() { "no model stages".to_string() } else { self.components.join(", ") },
             self.rows.get("entities").copied().unwrap_or(0),
             self.rows.get("quotes").copied().unwrap_or(0),
+            self.unresolved_speakers,
             self.rows.get("stance").copied().unwrap_or(0),
             self.failed_records,
             self.articles_with_failures,
             self.out
         )
+    }
+}
+
+/// What a run's tables depend on besides the input texts. A resume (or a merge) whose
+/// fingerprint differs would mix two configurations in one set of tables, so it is refused.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Fingerprint {
+    /// the inputs as given on the command line
+    pub inputs: Vec<String>,
+    pub shard: Option<(u64, u64)>,
+    pub components: Vec<String>,
+    /// settings that change the tables, flag → value (the config file with its sha256)
+    pub options: BTreeMap<String, String>,
+    pub models: Vec<ModelFile>,
+}
+
+impl Fingerprint {
+    /// The first difference between `self` (now) and `then`, in words; None when they agree.
+    /// `settings_only` leaves out inputs and shard (shards of one corpus differ in those).
+    pub fn difference(&self, then: &Fingerprint, settings_only: bool) -> Option<String> {
+        let show = |v: &dyn std::fmt::Debug| format!("{v:?}");
+        if !settings_only && self.inputs != then.inputs {
+            return Some(format!(
+                "inputs: {} then, {} now",
+                show(&then.inputs),
+                show(&self.inputs)
+            ));
+        }
+        if !settings_only && self.shard != then.shard {
+            return Some(format!(
+                "--shard: {} then, {} now",
+                show(&then.shard),
+                show(&self.shard)
+            ));
+        }
+        if self.components != then.components {
+            return Some(format!(
+                "stages (--skip): {} then, {} now",
+                show(&then.components),
+                show(&self.components)
+            ));
+        }
+        let keys: std::collections::BTreeSet<&String> =
+            self.options.keys().chain(then.options.keys()).collect();
+        for k in keys {
+            let (a, b) = (then.options.get(k), self.options.get(k));
+            if a != b {
+                let v = |x: Option<&String>| x.cloned().unwrap_or_else(|| "(none)".into());
+                return Some(format!("{k}: {} then, {} now", v(a), v(b)));
+            }
+        }
+        if self.models != then.models {
+            let name = |m: &[ModelFile]| {
+                m.iter()
+                    .map(|f| format!("{} sha256 {}", f.path, &f.sha256[..f.sha256.len().min(12)]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            return Some(format!(
+                "model files: {} then, {} now",
+                name(&then.models),
+                name(&self.models)
+            ));
+        }
+        None
     }
 }
 
@@ -149,6 +259,12 @@ pub struct RunConfig {
     pub shard: Option<(u64, u64)>,
     /// continue an interrupted run in the same folder
     pub resume: bool,
+    /// the quotes stage's cue classes, recorded in run.json
+    pub quote_classes: Vec<String>,
+    /// settings that change the tables (flag → value) for the fingerprint; see `Fingerprint`
+    pub options: BTreeMap<String, String>,
+    /// write `texts.jsonl` for every article, not only for extracted (HTML) ones
+    pub write_text: bool,
 }
 
 /// Stable shard of a key: sha256, first 8 bytes, modulo `n` (same on every machine and version).
@@ -239,8 +355,7 @@ impl Sink {
                     warnings: &art.warnings,
                     failures: &a.failures,
                 };
-                serde_json::to_writer(&mut *w, &row)?;
-                writeln!(w).map_err(|e| Error::io("<stdout>", e))
+                write_json_line(w, &row)
             }
         }
     }
@@ -248,31 +363,102 @@ impl Sink {
     fn write_input_error(&mut self, e: &InputError) -> Result<()> {
         match self {
             Sink::Tables(t) => t.write_input_error(e),
-            Sink::Jsonl(w) => {
-                serde_json::to_writer(&mut *w, &serde_json::json!({ "error": e }))?;
-                writeln!(w).map_err(|e| Error::io("<stdout>", e))
-            }
+            Sink::Jsonl(w) => write_json_line(w, &serde_json::json!({ "error": e })),
         }
     }
 }
 
-/// Progress of an interrupted run: how many input records were done and how long each table
-/// was at that point (bytes written after it are a partial batch and are cut on resume).
+/// One JSON value and a line end, written whole: a closed pipe surfaces as an io error (which
+/// `main` turns into a quiet exit).
+fn write_json_line<W: Write, T: Serialize>(w: &mut W, value: &T) -> Result<()> {
+    let mut line = serde_json::to_vec(value)?;
+    line.push(b'\n');
+    w.write_all(&line).map_err(|e| Error::io("<stdout>", e))
+}
+
+/// Progress of an interrupted run, rewritten after every batch: the run's fingerprint, how long
+/// each table and the ledger were at that point (bytes after it are a partial batch, cut on
+/// resume) and the counts so far.
 #[derive(Serialize, serde::Deserialize, Default)]
+#[serde(default)]
 struct Progress {
-    inputs: Vec<String>,
-    shard: Option<(u64, u64)>,
-    records_done: usize,
+    fingerprint: Fingerprint,
     table_bytes: BTreeMap<String, u64>,
+    ledger_bytes: u64,
     summary_articles: usize,
     summary_failed_records: usize,
     summary_failures: usize,
     summary_words: usize,
+    summary_unresolved: usize,
 }
 
 const PROGRESS: &str = ".newsmine-progress.json";
-/// The manifest of finished article ids, one per line, appended after each batch.
-const DONE_IDS: &str = ".newsmine-done-ids.txt";
+/// The ledger of a run: one JSON line per finished article and per reported input error,
+/// appended after each batch. A resume skips what it lists, by article id, not by count, so added
+/// or reordered input files neither lose nor repeat an article.
+const LEDGER: &str = ".newsmine-ledger.jsonl";
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum LedgerEntry {
+    Article { id: String, source: String },
+    Error { error: String },
+}
+
+/// What a run has dealt with: the first source of every article id (a second use of an id is a
+/// `duplicate_id` error) and the keys of the input errors reported (a resume reports none twice).
+#[derive(Default)]
+struct Seen {
+    ids: std::collections::HashMap<String, String>,
+    errors: std::collections::HashSet<String>,
+    /// entries since the last checkpoint, appended to the ledger with it
+    new: Vec<LedgerEntry>,
+}
+
+impl Seen {
+    fn add(&mut self, entry: LedgerEntry) {
+        match &entry {
+            LedgerEntry::Article { id, source } => {
+                self.ids.insert(id.clone(), source.clone());
+            }
+            LedgerEntry::Error { error } => {
+                self.errors.insert(error.clone());
+            }
+        }
+        self.new.push(entry);
+    }
+
+    /// Reads a ledger up to `len` bytes (what the last checkpoint covered).
+    fn load(path: &Path, len: u64) -> Result<Seen> {
+        let mut seen = Seen::default();
+        let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let raw = &raw[..(len as usize).min(raw.len())];
+        for line in raw.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            seen.add(serde_json::from_slice(line)?);
+        }
+        seen.new.clear();
+        Ok(seen)
+    }
+}
+
+fn error_key(e: &InputError) -> String {
+    format!("{}\u{0}{}\u{0}{}", e.source, e.record, e.kind)
+}
+
+/// Creates `--out` and checks that tables can be written there: a set-up error (exit 2) if not.
+fn prepare_out(dir: &Path) -> Result<()> {
+    let bad = |e: std::io::Error| {
+        Error::Usage(format!(
+            "--out {}: cannot write the tables there ({e}); give a writable folder",
+            dir.display()
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(bad)?;
+    let probe = dir.join(".newsmine-write-test");
+    std::fs::write(&probe, b"").map_err(bad)?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
 
 /// Runs the pipeline over the inputs and writes every table (or JSON lines).
 pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
@@ -296,6 +482,8 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
             .map(|c| c.name().to_string())
             .collect(),
         threads: rayon::current_num_threads(),
+        quote_classes: config.quote_classes.clone(),
+        aggregate: config.aggregate,
         ..Default::default()
     };
     for p in &config.model_files {
@@ -304,46 +492,72 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
             sha256: crate::encoder::file_sha256(p)?,
         });
     }
-    // A resumable run continues from its last finished batch.
-    let mut resumed: Option<Progress> = None;
+    summary.fingerprint = Fingerprint {
+        inputs: inputs_str.clone(),
+        shard: config.shard,
+        components: summary.components.clone(),
+        options: config.options.clone(),
+        models: summary.models.clone(),
+    };
+    let mut seen = Seen::default();
     let mut sink = match &config.out {
         None => Sink::Jsonl(std::io::BufWriter::new(std::io::stdout())),
         Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            prepare_out(dir)?;
             let progress_path = dir.join(PROGRESS);
+            let refuse = |diff: String| {
+                Error::Usage(format!(
+                    "--resume: {} was run with other settings: {diff}. Resume with the same \
+                     settings, or start again without --resume (or in another --out)",
+                    dir.display()
+                ))
+            };
             if config.resume && progress_path.is_file() {
                 let raw = std::fs::read_to_string(&progress_path)
                     .map_err(|e| Error::io(&progress_path, e))?;
-                let p: Progress = serde_json::from_str(&raw)?;
-                if p.inputs != inputs_str || p.shard != config.shard {
-                    return Err(Error::Usage(format!(
-                        "--resume: {} was started with inputs {:?} and shard {:?}; run again with the same inputs or without --resume",
-                        dir.display(),
-                        p.inputs,
-                        p.shard
-                    )));
+                let p: Progress = serde_json::from_str(&raw).map_err(|e| {
+                    Error::Usage(format!(
+                        "--resume: {} is unreadable ({e}); start again without --resume",
+                        progress_path.display()
+                    ))
+                })?;
+                if let Some(diff) = summary.fingerprint.difference(&p.fingerprint, false) {
+                    return Err(refuse(diff));
                 }
-                let tables = Tables::resume(dir, &p.table_bytes)?;
+                let tables = Tables::resume(dir, &p.table_bytes, config.write_text)?;
+                seen = Seen::load(&dir.join(LEDGER), p.ledger_bytes)?;
                 summary.articles = p.summary_articles;
                 summary.failed_records = p.summary_failed_records;
                 summary.articles_with_failures = p.summary_failures;
                 summary.words = p.summary_words;
+                summary.unresolved_speakers = p.summary_unresolved;
                 if !config.quiet {
                     eprintln!(
-                        "newsmine: resuming {} after {} records",
+                        "newsmine: resuming {} after {} articles",
                         dir.display(),
-                        p.records_done
+                        seen.ids.len()
                     );
                 }
-                resumed = Some(p);
                 Sink::Tables(Box::new(tables))
+            } else if config.resume && dir.join("run.json").is_file() {
+                let path = dir.join("run.json");
+                let raw = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                let done: RunSummary = serde_json::from_str(&raw)?;
+                if let Some(diff) = summary.fingerprint.difference(&done.fingerprint, false) {
+                    return Err(refuse(diff));
+                }
+                eprintln!(
+                    "newsmine: {} is a finished run: nothing to do",
+                    dir.display()
+                );
+                return Ok(done);
             } else {
-                let _ = std::fs::remove_file(dir.join(DONE_IDS));
-                Sink::Tables(Box::new(Tables::create(dir)?))
+                let _ = std::fs::remove_file(dir.join(LEDGER));
+                let _ = std::fs::remove_file(dir.join("run.json"));
+                Sink::Tables(Box::new(Tables::create(dir, config.write_text)?))
             }
         }
     };
-    let skip_records = resumed.as_ref().map(|p| p.records_done).unwrap_or(0);
     let pb = progress_bar(config.quiet);
     // Reading runs ahead in its own thread, bounded to two batches: memory stays flat however
     // large the corpus.
@@ -353,18 +567,17 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
     let inputs = config.inputs.clone();
     let read = config.read.clone();
     let reader = std::thread::spawn(move || {
-        for record in readers::read_inputs(&inputs, &read).skip(skip_records) {
+        for record in readers::read_inputs(&inputs, &read) {
             if tx.send(record).is_err() {
                 break;
             }
         }
     });
-    let mut records_done = skip_records;
     let mut pending: Vec<Article> = Vec::with_capacity(config.batch);
     let flush = |pending: &mut Vec<Article>,
                  sink: &mut Sink,
                  summary: &mut RunSummary,
-                 records_done: usize|
+                 seen: &mut Seen|
      -> Result<()> {
         let batch = pipeline.annotate(std::mem::take(pending), &mut summary.stage_seconds);
         for a in &batch {
@@ -377,6 +590,11 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
                 ] {
                     *summary.rows.entry(k.into()).or_default() += n;
                 }
+                summary.unresolved_speakers += a
+                    .quotes
+                    .iter()
+                    .filter(|q| q.reason.as_deref() == Some(crate::quotes::UNRESOLVED))
+                    .count();
             }
             summary.articles += 1;
             summary.words += a.doc.tokens.len();
@@ -386,36 +604,38 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
         }
         pb.inc(batch.len() as u64);
         if let (Sink::Tables(tables), Some(dir)) = (sink, &config.out) {
-            // Checkpoint after every batch: flush tables, then record where they end.
+            // Checkpoint after every batch: flush tables, append to the ledger, then record where
+            // both end (the progress file is replaced atomically).
             let table_bytes = tables.flush()?;
-            let ids: String = batch
-                .iter()
-                .map(|a| format!("{}\n", a.article.id))
-                .collect();
-            let done = dir.join(DONE_IDS);
-            std::fs::OpenOptions::new()
+            let mut lines = Vec::new();
+            for entry in seen.new.drain(..) {
+                lines.extend(serde_json::to_vec(&entry)?);
+                lines.push(b'\n');
+            }
+            let ledger = dir.join(LEDGER);
+            let mut f = std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
-                .open(&done)
-                .and_then(|mut f| f.write_all(ids.as_bytes()))
-                .map_err(|e| Error::io(&done, e))?;
+                .open(&ledger)
+                .map_err(|e| Error::io(&ledger, e))?;
+            f.write_all(&lines).map_err(|e| Error::io(&ledger, e))?;
+            let ledger_bytes = f.metadata().map_err(|e| Error::io(&ledger, e))?.len();
             let p = Progress {
-                inputs: inputs_str.clone(),
-                shard: config.shard,
-                records_done,
+                fingerprint: summary.fingerprint.clone(),
                 table_bytes,
+                ledger_bytes,
                 summary_articles: summary.articles,
                 summary_failed_records: summary.failed_records,
                 summary_failures: summary.articles_with_failures,
                 summary_words: summary.words,
+                summary_unresolved: summary.unresolved_speakers,
             };
             crate::train::write_atomic(&dir.join(PROGRESS), serde_json::to_string(&p)?.as_bytes())?;
         }
         Ok(())
     };
     for record in rx {
-        records_done += 1;
-        match record {
+        let error = match record {
             Ok(article) => {
                 if config
                     .shard
@@ -423,9 +643,29 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
                 {
                     continue;
                 }
-                pending.push(article);
-                if pending.len() >= config.batch.max(1) {
-                    flush(&mut pending, &mut sink, &mut summary, records_done)?;
+                match seen.ids.get(&article.id) {
+                    // finished before the interruption this run resumes
+                    Some(first) if *first == article.source => continue,
+                    Some(first) => InputError {
+                        source: article.source.clone(),
+                        record: String::new(),
+                        kind: "duplicate_id".into(),
+                        message: format!(
+                            "article id {:?} is already the id of {first} (kept); this record is left out",
+                            article.id
+                        ),
+                    },
+                    None => {
+                        seen.add(LedgerEntry::Article {
+                            id: article.id.clone(),
+                            source: article.source.clone(),
+                        });
+                        pending.push(article);
+                        if pending.len() >= config.batch.max(1) {
+                            flush(&mut pending, &mut sink, &mut summary, &mut seen)?;
+                        }
+                        continue;
+                    }
                 }
             }
             Err(e) => {
@@ -435,13 +675,19 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
                 }) {
                     continue;
                 }
-                summary.failed_records += 1;
-                sink.write_input_error(&e)?;
+                e
             }
+        };
+        let key = error_key(&error);
+        if seen.errors.contains(&key) {
+            continue; // reported before the interruption this run resumes
         }
+        seen.add(LedgerEntry::Error { error: key });
+        summary.failed_records += 1;
+        sink.write_input_error(&error)?;
     }
     if !pending.is_empty() {
-        flush(&mut pending, &mut sink, &mut summary, records_done)?;
+        flush(&mut pending, &mut sink, &mut summary, &mut seen)?;
     }
     reader
         .join()
@@ -479,6 +725,8 @@ pub fn finish_dir(
             crate::output::count_rows(&dir.join(format!("{t}.csv")))?,
         );
     }
+    summary.unresolved_speakers =
+        crate::quotes::settings::count_unresolved(&dir.join("quotes.csv"))?;
     write_aggregates(dir, aggregate)?;
     for t in ["outlets", "speakers"] {
         summary.rows.insert(
@@ -512,9 +760,9 @@ struct StanceUnitRow {
 /// `outlets.csv` and `speakers.csv` from a folder's `articles.csv`, `article_stance.csv` and
 /// `stance.csv`. Without stance, outlets.csv still counts articles per outlet (target empty).
 pub fn write_aggregates(dir: &Path, aggregate: Option<&(f32, AggregateParams)>) -> Result<()> {
-    let articles: Vec<ArticleOutlet> = aggregate::read_rows(&dir.join("articles.csv"))?;
+    let articles: Vec<ArticleOutlet> = crate::output::read_rows(&dir.join("articles.csv"))?;
     let article_rows: Vec<ArticleStanceRow> =
-        aggregate::read_rows(&dir.join("article_stance.csv"))?;
+        crate::output::read_rows(&dir.join("article_stance.csv"))?;
     let outlet_of: std::collections::HashMap<&str, &str> = articles
         .iter()
         .map(|a| (a.article_id.as_str(), a.outlet.as_str()))
@@ -526,7 +774,7 @@ pub fn write_aggregates(dir: &Path, aggregate: Option<&(f32, AggregateParams)>) 
             for r in aggregate::outlet_stance(&article_rows, params) {
                 outlets.write(&r)?;
             }
-            let units: Vec<StanceUnitRow> = aggregate::read_rows(&dir.join("stance.csv"))?;
+            let units: Vec<StanceUnitRow> = crate::output::read_rows(&dir.join("stance.csv"))?;
             let quote_rows: Vec<QuoteStanceRow> = units
                 .into_iter()
                 .filter(|u| u.unit == "quote")
@@ -577,20 +825,105 @@ pub fn write_aggregates(dir: &Path, aggregate: Option<&(f32, AggregateParams)>) 
 
 /// `newsmine merge`: concatenates the per-article tables of shard folders (in the order given)
 /// and recomputes the outlet and speaker aggregates, as one run over the whole corpus would.
+///
+/// Every folder must be a finished run (its `run.json`) with the same settings; the aggregation
+/// settings come from those run.json files, so the result equals the single run. `config` (from
+/// `--config`) must agree with them. The same shard twice, or an article in two folders, is
+/// refused.
 pub fn merge(
     dirs: &[PathBuf],
     out: &Path,
-    aggregate: Option<&(f32, AggregateParams)>,
+    config: Option<&(f32, AggregateParams)>,
 ) -> Result<RunSummary> {
     let start = Instant::now();
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    if dirs.is_empty() {
+        return Err(Error::Usage("merge: give at least one run folder".into()));
+    }
+    let mut runs: Vec<RunSummary> = Vec::new();
+    let mut folders = std::collections::HashMap::new();
+    for d in dirs {
+        let path = d.join("run.json");
+        if !path.is_file() || d.join(PROGRESS).exists() {
+            return Err(Error::Usage(format!(
+                "merge: {} is not a finished run (no run.json); finish it first (`newsmine run … --resume --out {}`)",
+                d.display(),
+                d.display()
+            )));
+        }
+        let canonical = std::fs::canonicalize(d).map_err(|e| Error::io(d, e))?;
+        if let Some(other) = folders.insert(canonical, d) {
+            return Err(Error::Usage(format!(
+                "merge: {} is given twice (also as {})",
+                d.display(),
+                other.display()
+            )));
+        }
+        let raw = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        runs.push(serde_json::from_str(&raw).map_err(|e| Error::Data {
+            path: path.clone(),
+            msg: e.to_string(),
+        })?);
+    }
+    let first = &runs[0];
+    let mut shards = std::collections::HashMap::new();
+    for (d, r) in dirs.iter().zip(&runs) {
+        if let Some(diff) = r.fingerprint.difference(&first.fingerprint, true) {
+            return Err(Error::Usage(format!(
+                "merge: {} was run with other settings than {}: {diff}",
+                d.display(),
+                dirs[0].display()
+            )));
+        }
+        if r.aggregate != first.aggregate {
+            return Err(Error::Usage(format!(
+                "merge: {} was run with another stance aggregation (min_relevance / [aggregate] of --config) than {}",
+                d.display(),
+                dirs[0].display()
+            )));
+        }
+        if let Some(shard) = r.fingerprint.shard {
+            let key = (r.fingerprint.inputs.clone(), shard);
+            if let Some(other) = shards.insert(key, d) {
+                return Err(Error::Usage(format!(
+                    "merge: {} and {} are the same shard {}/{}",
+                    other.display(),
+                    d.display(),
+                    shard.0,
+                    shard.1
+                )));
+            }
+        }
+    }
+    let aggregate = first.aggregate;
+    if let (Some(given), Some(used)) = (config, aggregate.as_ref()) {
+        if given != used {
+            return Err(Error::Usage(
+                "merge: --config differs from the stance configuration the shards ran with \
+                 (their run.json); leave --config out to use theirs"
+                    .into(),
+            ));
+        }
+    }
+    std::fs::create_dir_all(out)
+        .map_err(|e| Error::Usage(format!("--out {}: cannot write there ({e})", out.display())))?;
     let mut summary = RunSummary {
         version: env!("CARGO_PKG_VERSION").into(),
         out: out.display().to_string(),
+        components: first.components.clone(),
+        models: first.models.clone(),
+        quote_classes: first.quote_classes.clone(),
+        threads: first.threads,
+        aggregate,
+        fingerprint: Fingerprint {
+            shard: None,
+            ..first.fingerprint.clone()
+        },
         ..Default::default()
     };
     for t in crate::output::PER_ARTICLE_TABLES {
         let mut table: Option<Table> = None;
+        // an article in two folders would count twice in every aggregate
+        let mut ids: std::collections::HashMap<String, &PathBuf> = Default::default();
         for d in dirs {
             let path = d.join(format!("{t}.csv"));
             let mut r = csv::Reader::from_path(&path).map_err(|e| Error::Data {
@@ -607,43 +940,39 @@ pub fn merge(
                 )?),
             };
             for rec in r.records() {
-                tbl.write_record(&rec?)?;
+                let rec = rec?;
+                if t == "articles" {
+                    let id = rec.get(0).unwrap_or_default().to_string();
+                    if let Some(other) = ids.insert(id.clone(), d) {
+                        return Err(Error::Usage(format!(
+                            "merge: article {id} is in both {} and {}",
+                            other.display(),
+                            d.display()
+                        )));
+                    }
+                }
+                tbl.write_record(&rec)?;
             }
         }
         if let Some(tb) = table {
             tb.finish()?;
         }
     }
-    for d in dirs {
-        let path = d.join("run.json");
-        if let Ok(raw) = std::fs::read_to_string(&path) {
-            let v: serde_json::Value = serde_json::from_str(&raw)?;
-            summary.inputs.push(d.display().to_string());
-            summary.articles += v["articles"].as_u64().unwrap_or(0) as usize;
-            summary.words += v["words"].as_u64().unwrap_or(0) as usize;
-            summary.failed_records += v["failed_records"].as_u64().unwrap_or(0) as usize;
-            summary.articles_with_failures +=
-                v["articles_with_failures"].as_u64().unwrap_or(0) as usize;
-            if summary.components.is_empty() {
-                summary.components =
-                    serde_json::from_value(v["components"].clone()).unwrap_or_default();
-                summary.models = v["models"]
-                    .as_array()
-                    .map(|m| {
-                        m.iter()
-                            .filter_map(|x| {
-                                Some(ModelFile {
-                                    path: x["path"].as_str()?.into(),
-                                    sha256: x["sha256"].as_str()?.into(),
-                                })
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-            }
-        }
+    crate::output::concat_files(
+        &dirs
+            .iter()
+            .map(|d| d.join(crate::output::TEXTS))
+            .collect::<Vec<_>>(),
+        &out.join(crate::output::TEXTS),
+    )?;
+    for (d, r) in dirs.iter().zip(&runs) {
+        summary.inputs.push(d.display().to_string());
+        summary.articles += r.articles;
+        summary.words += r.words;
+        summary.failed_records += r.failed_records;
+        summary.articles_with_failures += r.articles_with_failures;
     }
-    finish_dir(out, aggregate, &mut summary)?;
+    finish_dir(out, aggregate.as_ref(), &mut summary)?;
     summary.seconds = start.elapsed().as_secs_f64();
     crate::train::write_atomic(
         &out.join("run.json"),

@@ -16,7 +16,7 @@
 //!    speaker and say why;
 //! 4. **output** (`finish`): speakers are resolved in text order and the rows built.
 use super::layout::{Kind, Layout, Tok};
-use super::lexicon::{class, Lexicon};
+use super::lexicon::{class, CueClass, Lexicon};
 use super::marks::Limits;
 use super::resolve::{Resolved, Resolver};
 use super::speaker::{self, namey, Np, NpKind};
@@ -32,6 +32,8 @@ struct Stmt {
     span: Span,
     /// first and last token of the cue
     cue: Option<(usize, usize)>,
+    /// the class of the cue in the role it played here
+    class: Option<CueClass>,
     speaker: Option<Np>,
     reason: Option<&'static str>,
 }
@@ -123,6 +125,107 @@ const OBJECT_END: [&str; 14] = [
 ];
 /// The longest object content, in tokens.
 const MAX_OBJECT_TOKENS: usize = 30;
+/// Nouns of results and figures: "reported a profit", "posted a loss", "a 5 per cent rise".
+const RESULTS: [&str; 34] = [
+    "profit",
+    "profits",
+    "loss",
+    "losses",
+    "revenue",
+    "revenues",
+    "earnings",
+    "sales",
+    "income",
+    "gain",
+    "gains",
+    "deficit",
+    "surplus",
+    "growth",
+    "decline",
+    "drop",
+    "increase",
+    "rise",
+    "fall",
+    "dividend",
+    "dividends",
+    "points",
+    "point",
+    "goals",
+    "goal",
+    "runs",
+    "win",
+    "wins",
+    "victory",
+    "defeat",
+    "percent",
+    "per",
+    "cent",
+    "quarter",
+];
+/// Speech verbs that also say what a thing shows ("the building suggests", "the move signals"):
+/// with a subject that is a thing, no one speaks.
+const EVIDENCE_VERBS: [&str; 27] = [
+    "suggest",
+    "suggests",
+    "suggested",
+    "suggesting",
+    "signals",
+    "signaled",
+    "signaling",
+    "imply",
+    "implies",
+    "implied",
+    "implying",
+    "underline",
+    "underlines",
+    "underlined",
+    "underscore",
+    "underscores",
+    "underscored",
+    "highlights",
+    "highlighted",
+    "reveal",
+    "reveals",
+    "revealed",
+    "confirms",
+    "confirmed",
+    "shows",
+    "showed",
+    "indicates",
+];
+/// Speech verbs with a sense that is no speech when an object follows them ("maintained a lead",
+/// "declared war", "charged his campaign rent", "added another facet", "reported a loss"): without
+/// "that" their content must be a clause.
+const CLAUSE_ONLY: [&str; 20] = [
+    "maintain",
+    "maintains",
+    "maintained",
+    "maintaining",
+    "declare",
+    "declares",
+    "declared",
+    "declaring",
+    "charges",
+    "charged",
+    "charging",
+    "add",
+    "adds",
+    "added",
+    "adding",
+    "reports",
+    "reported",
+    "reporting",
+    "posted",
+    "recorded",
+];
+/// Forms of "say" and "tell": they take any content.
+const SAY: [&str; 8] = ["say", "says", "said", "saying", "tell", "tells", "told", "telling"];
+/// Belief cues of perception: "feeling it rise and fall", "heard him shout" are no beliefs; they
+/// take a clause only with "that" or a finite verb ("felt he was wrong").
+const PERCEPTION: [&str; 12] = [
+    "feel", "feels", "felt", "feeling", "sense", "senses", "sensed", "hears", "heard", "hearing",
+    "see", "saw",
+];
 
 pub fn extract(
     cfg: &QuotesConfig,
@@ -209,18 +312,43 @@ impl Extraction<'_> {
             Some((len, f)) if f & class::CUE != 0 => (i + len - 1, f),
             _ => (i, t.flags),
         };
-        let mut cue = flags & class::CUE;
-        if !self.cfg.include_beliefs {
-            cue &= !class::BELIEF;
-        }
+        // a role whose cue class the run leaves out is no cue at all: it neither attributes nor
+        // takes a quotation or a clause from a cue of another class
+        let flags = flags & !self.dropped_types(i, last);
+        let cue = flags & class::CUE;
         (cue != 0).then_some((last, flags & (class::CUE | class::TOLD | class::COMPLEMENT)))
+    }
+
+    /// The key of the cue `[i, e]` in the lexicon's class table: its words, lower case.
+    fn cue_key(&self, i: usize, e: usize) -> String {
+        let words: Vec<&str> = self.toks[i..=e].iter().map(|t| t.lower.as_str()).collect();
+        words.join(" ")
+    }
+
+    /// The cue-type bits of cue `[i, e]` whose class the run leaves out.
+    fn dropped_types(&self, i: usize, e: usize) -> u32 {
+        if i == e {
+            self.lex
+                .dropped_types(&self.toks[i].lower, self.cfg.classes)
+        } else {
+            self.lex
+                .dropped_types(&self.cue_key(i, e), self.cfg.classes)
+        }
+    }
+
+    /// The class of cue `[i, e]` in the role of cue types `types`; a colon or dash (no lexicon
+    /// entry) introduces words said.
+    fn class_of(&self, (i, e): (usize, usize), types: u32) -> CueClass {
+        self.lex
+            .cue_class(&self.cue_key(i, e), types)
+            .unwrap_or(CueClass::Speech)
     }
 
     /// A cue at `i` whose content is only an infinitive or an object (`class::COMPLEMENT`, no
     /// other cue class: "wants", "endorsed", "called for"): its last token and classes.
     fn complement_at(&self, i: usize) -> Option<(usize, u32)> {
         let t = self.toks.get(i)?;
-        if !self.cfg.include_beliefs || !t.is_word() || t.quote.is_some() {
+        if !t.is_word() || t.quote.is_some() {
             return None;
         }
         let words = self.phrase_window(i);
@@ -228,6 +356,7 @@ impl Extraction<'_> {
             Some((len, f)) if f & (class::CUE | class::COMPLEMENT) != 0 => (i + len - 1, f),
             _ => (i, t.flags),
         };
+        let flags = flags & !self.dropped_types(i, last);
         (flags & class::CUE == 0 && flags & class::COMPLEMENT != 0)
             .then_some((last, flags & (class::COMPLEMENT | class::TOLD)))
     }
@@ -322,6 +451,7 @@ impl Extraction<'_> {
                 kind: QuoteKind::Direct,
                 span: self.l.quotes[q].inner,
                 cue: Some(attr.cue),
+                class: Some(self.class_of(attr.cue, class::SPEECH | class::PREP)),
                 speaker: Some(attr.speaker),
                 reason: None,
             });
@@ -612,7 +742,7 @@ impl Extraction<'_> {
             };
             if let Some(range) = self.clause(colon + 1, hi).filter(|&r| words(r) >= 2) {
                 self.used[colon] = true;
-                self.push_content(range, (colon, colon), np);
+                self.push_content(range, (colon, colon), CueClass::Speech, np);
             }
         }
     }
@@ -730,6 +860,9 @@ impl Extraction<'_> {
 
     fn reported(&mut self, i: usize, e: usize, f: u32, lo: usize, hi: usize) {
         let toks = self.toks;
+        if self.adjectival(i, lo) {
+            return;
+        }
         let speaker = self.speaker_of(i, lo);
         let (a, that) = self.content_start(e + 1, hi, f & class::TOLD != 0);
         // "A, he said, B": a parenthetical attribution inside its content
@@ -770,15 +903,27 @@ impl Extraction<'_> {
                     // and a finite verb ("thinks the deal will hold"), or anything a poll or
                     // report shows ("the poll showed Trump leading")
                     let document = matches!(sp.kind, NpKind::Nominal(n) if n & class::NOM_DOC != 0);
-                    that || CLAUSE_PRONOUNS.contains(&t.lower.as_str())
+                    let perception = (i..=e).any(|k| PERCEPTION.contains(&toks[k].lower.as_str()));
+                    that || (CLAUSE_PRONOUNS.contains(&t.lower.as_str()) && !perception)
                         || self.finite_clause(range.0, range.1)
                         || document
-                } else {
+                } else if quoted || that {
                     true
+                } else if (i..=e).any(|k| CLAUSE_ONLY.contains(&toks[k].lower.as_str())) {
+                    // "maintained a commanding lead", "reported a loss": an object, not a clause
+                    CLAUSE_PRONOUNS.contains(&t.lower.as_str()) || self.clause_like(range.0, range.1)
+                } else {
+                    // "claimed a victory", "noted the 2016 figures": a figure or a result for an
+                    // object, not a clause ("said" takes any: "said 50,000 cast votes")
+                    let say = (i..=e).any(|k| SAY.contains(&toks[k].lower.as_str()));
+                    say || !self.figure_object(range.0, range.1)
                 };
-                if ok {
+                let speech = f & class::VERB != 0;
+                if ok && !(speech && self.thing_speaks((i, e), &sp)) {
                     self.mark_used((i, e));
-                    self.push_content(range, (i, e), sp);
+                    let cc =
+                        self.class_of((i, e), f & (class::VERB | class::QUOTING | class::BELIEF));
+                    self.push_content(range, (i, e), cc, sp);
                 }
             }
             (Some(sp), None) if f & class::SPEECH != 0 || f & class::BELIEF != 0 => {
@@ -788,8 +933,16 @@ impl Extraction<'_> {
                     .checked_sub(1)
                     .filter(|&k| k > lo && ends_clause(toks, k));
                 let tail = self.after_attribution(e + 1, hi);
+                // "…, who added to her lead.": the words before "who" are its antecedent, not
+                // what it said
+                let speech = f & class::VERB != 0;
+                if (speech && self.thing_speaks((i, e), &sp)) || sp.kind == NpKind::Relative {
+                    return;
+                }
                 if let (Some(sep), Some(tail)) = (sep, tail) {
-                    self.attribute_around((i, e), sp, lo, sep, tail, hi);
+                    let cc =
+                        self.class_of((i, e), f & (class::VERB | class::QUOTING | class::BELIEF));
+                    self.attribute_around((i, e), cc, sp, lo, sep, tail, hi);
                 }
             }
             (None, _)
@@ -807,7 +960,8 @@ impl Extraction<'_> {
                     return;
                 }
                 if let Some(tail) = self.after_attribution(np.last + 1, hi) {
-                    self.attribute_around((i, e), np, lo, i - 1, tail, hi);
+                    let cc = self.class_of((i, e), f & class::SPEECH);
+                    self.attribute_around((i, e), cc, np, lo, i - 1, tail, hi);
                 }
             }
             _ => {}
@@ -818,12 +972,17 @@ impl Extraction<'_> {
     /// infinitive, with the person addressed) or "endorsed Y", "called for Y" (an object).
     /// Whether a statement was pushed.
     fn complement(&mut self, i: usize, e: usize, f: u32, sp: Np, hi: usize) -> bool {
-        let range = if f & class::INTENT != 0 {
+        let infinitive = if f & class::INTENT != 0 {
             self.infinitive(e + 1, hi)
         } else {
             None
         };
-        let range = range.or_else(|| {
+        let role = if infinitive.is_some() {
+            class::INTENT
+        } else {
+            class::OBJECT
+        };
+        let range = infinitive.or_else(|| {
             (f & class::OBJECT != 0)
                 .then(|| self.object_phrase(e + 1, hi))
                 .flatten()
@@ -832,7 +991,8 @@ impl Extraction<'_> {
             return false;
         };
         self.mark_used((i, e));
-        self.push_content(range, (i, e), sp);
+        let cc = self.class_of((i, e), role);
+        self.push_content(range, (i, e), cc, sp);
         true
     }
 
@@ -925,6 +1085,92 @@ impl Extraction<'_> {
         (b > j && toks[j].is_word() || b > j + 1).then_some((j, b))
     }
 
+    /// Tokens `[a, b)` are a figure, not a clause: they open with a number or an amount ("0.3
+    /// per cent", "$3.3-billion") or a determiner before one or a result noun ("a profit of …",
+    /// "a loss"), and no verb follows up to a comma ("50 people died" is a clause).
+    fn figure_object(&self, a: usize, b: usize) -> bool {
+        let toks = self.toks;
+        let end = (a..b)
+            .find(|&k| toks[k].is_punct(",") || toks[k].is_punct(";") || toks[k].is_mark())
+            .unwrap_or(b)
+            .min(a + 14);
+        // "0.3", "4,512", "$", "3.3-billion"; not "83-year-old"
+        let figure = |t: &Tok| {
+            let w = t.lower.as_str();
+            let amount = ["-billion", "-million", "-trillion", "bn"]
+                .iter()
+                .find_map(|s| w.strip_suffix(s))
+                .unwrap_or(w);
+            (t.kind == Kind::Punct && matches!(w, "$" | "€" | "£" | "¥" | "%"))
+                || (t.is_word()
+                    && amount.starts_with(|c: char| c.is_ascii_digit())
+                    && amount.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',')))
+        };
+        let Some(first) = toks.get(a).filter(|_| a < end) else {
+            return false;
+        };
+        let opens = figure(first)
+            || (first.is(class::DET)
+                && toks[a + 1..end]
+                    .iter()
+                    .take(3)
+                    .any(|t| figure(t) || RESULTS.contains(&t.lower.as_str())));
+        let verb = toks[a + 1..end].iter().any(|t| {
+            t.is_word()
+                && t.quote.is_none()
+                && (t.is(class::AUX | class::CUE)
+                    || FINITE.contains(&t.lower.as_str())
+                    || (t.lower.ends_with("ed") && !t.cap))
+        });
+        opens && !verb
+    }
+
+    /// The participle at `i` modifies a noun ("the announced expansion", "20 pledged delegates",
+    /// "a politically charged visit"): after an article, a number or a possessive.
+    fn adjectival(&self, i: usize, lo: usize) -> bool {
+        let toks = self.toks;
+        if i == lo || !toks[i].lower.ends_with("ed") {
+            return false;
+        }
+        let article = |t: &Tok| t.is_word() && matches!(t.lower.as_str(), "a" | "an" | "the");
+        let p = &toks[i - 1];
+        let number = p.is_word() && p.lower.chars().all(|c| c.is_ascii_digit() || c == ',');
+        let modifier_after_article = (p.lower.ends_with("ly")
+            || matches!(p.lower.as_str(), "most" | "more"))
+            && i - 1 > lo
+            && article(&toks[i - 2]);
+        p.quote.is_none() && (article(p) || number || p.possessive() || modifier_after_article)
+    }
+
+    /// Tokens `[a, b)` hold a verb within their first 20 tokens, before a full stop or a quotation:
+    /// a finite auxiliary or a lower-case past form ("the deal collapsed"; an irregular past such
+    /// as "sales rose" is missed, and kept only after "that").
+    fn clause_like(&self, a: usize, b: usize) -> bool {
+        let toks = self.toks;
+        self.finite_clause(a, b)
+            || (a + 1..b.min(a + 20))
+                .take_while(|&k| toks[k].quote.is_none() && !toks[k].ends_sentence())
+                .any(|k| {
+                    let t = &toks[k];
+                    t.is_word()
+                        && !t.cap
+                        && (t.is(class::AUX)
+                            || FINITE.contains(&t.lower.as_str())
+                            || t.lower.ends_with("ed"))
+                })
+    }
+
+    /// A thing is the subject of a verb that also says what things show ("the building
+    /// suggests", "the move signals"): a noun phrase that names no person, group or document.
+    fn thing_speaks(&self, (i, e): (usize, usize), sp: &Np) -> bool {
+        let toks = self.toks;
+        let evidence = i == e && EVIDENCE_VERBS.contains(&toks[i].lower.as_str());
+        // "the two", "the 45-year-old" are people
+        let head = &toks[sp.head];
+        let counted = head.is(class::DET) || head.lower.starts_with(|c: char| c.is_ascii_digit());
+        evidence && matches!(sp.kind, NpKind::Nominal(0)) && sp.of.is_none() && !counted
+    }
+
     /// Tokens `[a, b)` open with a subject and a finite verb ("the deal will hold").
     fn finite_clause(&self, a: usize, b: usize) -> bool {
         let toks = self.toks;
@@ -947,7 +1193,8 @@ impl Extraction<'_> {
         if opening {
             if let Some(range) = self.clause(j, hi) {
                 self.mark_used((i, e));
-                self.push_content(range, (i, e), np);
+                let cc = self.class_of((i, e), class::PREP);
+                self.push_content(range, (i, e), cc, np);
             }
             return;
         }
@@ -959,7 +1206,8 @@ impl Extraction<'_> {
         } else {
             i
         };
-        self.attribute_around((i, e), np, lo, sep, tail, hi);
+        let cc = self.class_of((i, e), class::PREP);
+        self.attribute_around((i, e), cc, np, lo, sep, tail, hi);
     }
 
     /// Where the attribution ends: `Some(None)` at the sentence end, `Some(Some(k))` at a comma
@@ -994,9 +1242,11 @@ impl Extraction<'_> {
 
     /// Content before `sep` (from the sentence start) and, for a parenthetical cue, after the comma
     /// `tail`: one statement in one or two pieces sharing the cue.
+    #[allow(clippy::too_many_arguments)]
     fn attribute_around(
         &mut self,
         cue: (usize, usize),
+        cue_class: CueClass,
         sp: Np,
         lo: usize,
         sep: usize,
@@ -1024,6 +1274,7 @@ impl Extraction<'_> {
                     kind,
                     span: self.l.quotes[q].inner,
                     cue: Some(cue),
+                    class: Some(cue_class),
                     speaker: Some(sp),
                     reason: None,
                 });
@@ -1041,7 +1292,7 @@ impl Extraction<'_> {
         }
         self.mark_used(cue);
         for range in [before, after].into_iter().flatten() {
-            self.push_content(range, cue, sp.clone());
+            self.push_content(range, cue, cue_class, sp.clone());
         }
     }
 
@@ -1054,7 +1305,13 @@ impl Extraction<'_> {
 
     /// Pushes a content clause: direct when it is one whole quotation of a full sentence, mixed
     /// when it has quoted text (which it takes in), indirect otherwise.
-    fn push_content(&mut self, (a, b): (usize, usize), cue: (usize, usize), sp: Np) {
+    fn push_content(
+        &mut self,
+        (a, b): (usize, usize),
+        cue: (usize, usize),
+        cue_class: CueClass,
+        sp: Np,
+    ) {
         let toks = self.toks;
         if let Some(q) = self.whole_quote(a, b) {
             let inner = self.l.quotes[q].inner;
@@ -1069,6 +1326,7 @@ impl Extraction<'_> {
                     kind: QuoteKind::Direct,
                     span: inner,
                     cue: Some(cue),
+                    class: Some(cue_class),
                     speaker: Some(sp),
                     reason: None,
                 });
@@ -1094,6 +1352,7 @@ impl Extraction<'_> {
             kind,
             span,
             cue: Some(cue),
+            class: Some(cue_class),
             speaker: Some(sp),
             reason: None,
         });
@@ -1300,11 +1559,13 @@ impl Extraction<'_> {
                 kind,
                 span: quote.inner,
                 cue: None,
+                class: None,
                 speaker: None,
                 reason: Some("no cue or speaker near the quote"),
             };
             if let Some(src) = self.consecutive_source(&attributed, para, start) {
                 stmt.cue = src.cue;
+                stmt.class = src.class;
                 stmt.speaker = src.speaker.clone();
                 stmt.reason = None;
             } else if self.cfg.inherit_across_paragraphs && o == plo && para > 0 {
@@ -1422,6 +1683,7 @@ impl Extraction<'_> {
                     span: s.span,
                     text: l.text(s.span),
                     cue,
+                    cue_class: s.class.filter(|_| s.cue.is_some()),
                     speaker,
                     speaker_canonical: r.canonical,
                     speaker_label: r.label,

@@ -3,7 +3,11 @@
 //! so that it is self-contained; a config may point at another file).
 //!
 //! Each entry is a lower-case word or phrase with straight apostrophes and one type; a word may
-//! have several types ("told" is a speech verb and a verb whose object is the hearer).
+//! have several types ("told" is a speech verb and a verb whose object is the hearer). A cue
+//! entry (a type of `class::CUE | class::COMPLEMENT`) also has a [`CueClass`]: what kind of
+//! attribution it makes in that role ("vowed" is `speech` as a verb with a clause, `intention`
+//! with an infinitive).
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -73,6 +77,104 @@ pub mod class {
     ];
 }
 
+/// What kind of attribution a cue makes. The default output keeps the first three (what quote
+/// datasets mean by a quote); `belief` and `intention` are attributions in PolNeAR's wide sense.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CueClass {
+    /// say, tell, announce, deny, warn; a colon or dash before quoted words
+    Speech,
+    /// write, tweet, post, report
+    Written,
+    /// "according to X"
+    AccordingTo,
+    /// think, believe, hope, found, showed; an attitude toward an object (endorse, condemn)
+    Belief,
+    /// plan, decide, vow to, want, call for: a plan is no statement unless it was announced
+    Intention,
+}
+
+impl CueClass {
+    pub const ALL: [CueClass; 5] = [
+        CueClass::Speech,
+        CueClass::Written,
+        CueClass::AccordingTo,
+        CueClass::Belief,
+        CueClass::Intention,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CueClass::Speech => "speech",
+            CueClass::Written => "written",
+            CueClass::AccordingTo => "according_to",
+            CueClass::Belief => "belief",
+            CueClass::Intention => "intention",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<CueClass> {
+        CueClass::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// The class of an entry of cue type `ty` that names none (a lexicon file of one's own).
+    fn default_for(ty: u32) -> CueClass {
+        match ty {
+            class::PREP => CueClass::AccordingTo,
+            class::BELIEF | class::OBJECT => CueClass::Belief,
+            class::INTENT => CueClass::Intention,
+            _ => CueClass::Speech,
+        }
+    }
+}
+
+impl std::fmt::Display for CueClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A set of cue classes: the ones a run keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CueClasses(u8);
+
+impl CueClasses {
+    /// speech, written, according_to
+    pub const DEFAULT: CueClasses = CueClasses(0b00111);
+    pub const ALL: CueClasses = CueClasses(0b11111);
+
+    pub fn contains(&self, c: CueClass) -> bool {
+        self.0 & (1 << c as u8) != 0
+    }
+    pub fn with(self, c: CueClass) -> CueClasses {
+        CueClasses(self.0 | (1 << c as u8))
+    }
+    /// The classes in order, for run.json and messages.
+    pub fn names(&self) -> Vec<&'static str> {
+        CueClass::ALL
+            .into_iter()
+            .filter(|c| self.contains(*c))
+            .map(|c| c.as_str())
+            .collect()
+    }
+}
+
+impl Default for CueClasses {
+    fn default() -> Self {
+        CueClasses::DEFAULT
+    }
+}
+
+/// The cue types, in the order a class is looked up when a cue has several in one role.
+const CUE_TYPES: [u32; 6] = [
+    class::VERB,
+    class::QUOTING,
+    class::PREP,
+    class::BELIEF,
+    class::INTENT,
+    class::OBJECT,
+];
+
 /// The parsed lexicon.
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
@@ -80,6 +182,8 @@ pub struct Lexicon {
     words: HashMap<String, u32>,
     /// phrases of two or more words, by their first word, longest first
     phrases: HashMap<String, Vec<(Vec<String>, u32)>>,
+    /// the class of each cue entry per cue type, by the entry's words joined with spaces
+    classes: HashMap<String, Vec<(u32, CueClass)>>,
 }
 
 impl Lexicon {
@@ -100,7 +204,9 @@ impl Lexicon {
         })
     }
 
-    /// Parses the lexicon format: `word-or-phrase type` per line, `#` comments.
+    /// Parses the lexicon format: `word-or-phrase type [class]` per line, `#` comments. A cue
+    /// entry without a class gets its type's usual one (verb, quoting → speech; prep →
+    /// according_to; belief, object → belief; intent → intention).
     pub fn parse(text: &str) -> Result<Lexicon, String> {
         let mut lex = Lexicon::default();
         for (n, line) in text.lines().enumerate() {
@@ -108,13 +214,44 @@ impl Lexicon {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let Some((phrase, ty)) = line.rsplit_once(char::is_whitespace) else {
-                return Err(format!("line {}: expected `cue type`, got {line:?}", n + 1));
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let type_flag = |ty: &str| {
+                class::NAMES
+                    .iter()
+                    .find(|(name, _)| *name == ty)
+                    .map(|x| x.1)
             };
-            let Some(&(_, flag)) = class::NAMES.iter().find(|(name, _)| *name == ty) else {
+            // `phrase type class` when the last two fields are a type and a class, else `phrase type`
+            let (phrase, ty, cue_class) = match fields.as_slice() {
+                [phrase @ .., ty, c]
+                    if !phrase.is_empty()
+                        && type_flag(ty).is_some()
+                        && CueClass::parse(c).is_some() =>
+                {
+                    (phrase, *ty, CueClass::parse(c))
+                }
+                [phrase @ .., ty] if !phrase.is_empty() => (phrase, *ty, None),
+                _ => return Err(format!("line {}: expected `cue type`, got {line:?}", n + 1)),
+            };
+            let Some(flag) = type_flag(ty) else {
                 return Err(format!("line {}: unknown cue type {ty:?}", n + 1));
             };
-            let words: Vec<String> = phrase.split_whitespace().map(normalise).collect();
+            let is_cue = flag & (class::CUE | class::COMPLEMENT) != 0;
+            if cue_class.is_some() && !is_cue {
+                return Err(format!(
+                    "line {}: only cue types (verb, belief, quoting, intent, object, prep) take a class",
+                    n + 1
+                ));
+            }
+            let words: Vec<String> = phrase.iter().map(|w| normalise(w)).collect();
+            if is_cue {
+                let c = cue_class.unwrap_or_else(|| CueClass::default_for(flag));
+                let list = lex.classes.entry(words.join(" ")).or_default();
+                match list.iter_mut().find(|(f, _)| *f == flag) {
+                    Some(entry) => entry.1 = c,
+                    None => list.push((flag, c)),
+                }
+            }
             match words.as_slice() {
                 [] => return Err(format!("line {}: empty cue", n + 1)),
                 [w] => *lex.words.entry(w.clone()).or_default() |= flag,
@@ -144,6 +281,25 @@ impl Lexicon {
         self.phrases.get(first)?.iter().find_map(|(p, f)| {
             (p.len() <= words.len() && p.iter().zip(words).all(|(a, b)| a == b.as_ref()))
                 .then_some((p.len(), *f))
+        })
+    }
+
+    /// The class of the cue `key` (its words joined with spaces) in the role of cue types
+    /// `types`; the first of `CUE_TYPES` it has decides.
+    pub fn cue_class(&self, key: &str, types: u32) -> Option<CueClass> {
+        let list = self.classes.get(key)?;
+        CUE_TYPES
+            .iter()
+            .filter(|&&t| types & t != 0)
+            .find_map(|&t| list.iter().find(|(f, _)| *f == t).map(|(_, c)| *c))
+    }
+
+    /// The cue-type bits of entry `key` whose class `keep` leaves out.
+    pub fn dropped_types(&self, key: &str, keep: CueClasses) -> u32 {
+        self.classes.get(key).map_or(0, |list| {
+            list.iter()
+                .filter(|(_, c)| !keep.contains(*c))
+                .fold(0, |acc, (f, _)| acc | f)
         })
     }
 
@@ -195,6 +351,80 @@ mod tests {
                 .chain(lex.phrases.values().flatten().map(|(_, f)| f))
                 .any(|f| f & flag != 0));
         }
+    }
+
+    #[test]
+    fn every_builtin_cue_names_its_class() {
+        for line in BUILTIN.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let ty = fields[fields.len() - 2..]
+                .iter()
+                .find_map(|t| class::NAMES.iter().find(|(n, _)| n == t))
+                .map(|x| x.1)
+                .unwrap_or(0);
+            if ty & (class::CUE | class::COMPLEMENT) != 0 {
+                assert!(
+                    CueClass::parse(fields[fields.len() - 1]).is_some(),
+                    "cue without a class: {line:?}"
+                );
+            }
+        }
+        let lex = Lexicon::builtin().unwrap();
+        assert_eq!(lex.cue_class("said", class::VERB), Some(CueClass::Speech));
+        assert_eq!(lex.cue_class("wrote", class::VERB), Some(CueClass::Written));
+        assert_eq!(
+            lex.cue_class("according to", class::PREP),
+            Some(CueClass::AccordingTo)
+        );
+        assert_eq!(
+            lex.cue_class("believes", class::BELIEF),
+            Some(CueClass::Belief)
+        );
+        assert_eq!(
+            lex.cue_class("decided", class::INTENT),
+            Some(CueClass::Intention)
+        );
+        // one word, two roles: a vow in a clause is said, a vow to act is a plan
+        assert_eq!(lex.cue_class("vowed", class::VERB), Some(CueClass::Speech));
+        assert_eq!(
+            lex.cue_class("vowed", class::INTENT),
+            Some(CueClass::Intention)
+        );
+        assert_eq!(
+            lex.dropped_types("vowed", CueClasses::DEFAULT),
+            class::INTENT
+        );
+        assert_eq!(lex.dropped_types("said", CueClasses::DEFAULT), 0);
+        assert_eq!(lex.dropped_types("believes", CueClasses::ALL), 0);
+    }
+
+    #[test]
+    fn classes_parse_and_default_by_type() {
+        let lex = Lexicon::parse("said verb\nhopes belief\nput it quoting written\nhe pronoun-m\n")
+            .unwrap();
+        assert_eq!(lex.cue_class("said", class::VERB), Some(CueClass::Speech));
+        assert_eq!(
+            lex.cue_class("hopes", class::BELIEF),
+            Some(CueClass::Belief)
+        );
+        assert_eq!(
+            lex.cue_class("put it", class::QUOTING),
+            Some(CueClass::Written)
+        );
+        assert_eq!(lex.phrase_at(&["put", "it"]), Some((2, class::QUOTING)));
+        assert_eq!(lex.cue_class("he", class::VERB), None);
+        // a class on a word that is no cue, or an unknown class, is an error
+        assert!(Lexicon::parse("he pronoun-m speech").is_err());
+        assert!(Lexicon::parse("said verb loud").is_err());
+        let keep = CueClasses::DEFAULT.with(CueClass::Belief);
+        assert!(keep.contains(CueClass::Belief) && !keep.contains(CueClass::Intention));
+        assert_eq!(
+            keep.names(),
+            ["speech", "written", "according_to", "belief"]
+        );
     }
 
     #[test]

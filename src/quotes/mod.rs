@@ -15,8 +15,15 @@
 //! sharing cue and speaker. `paragraph` and `sentence` index the Doc's segmentation; when the
 //! Doc has none (the text stage switched off), a plain line / full-stop segmentation of the
 //! quotes stage's own.
+//!
+//! Every cue has a class ([`CueClass`]: `speech`, `written`, `according_to`, `belief`,
+//! `intention`, in `data/cues.txt`); a run keeps the classes of [`QuotesConfig::classes`]
+//! (speech, written, according_to unless a `[quotes] include = [...]` setting adds others), and a
+//! cue of a class left out is no cue at all.
 pub mod lexicon;
+pub mod settings;
 use crate::text::Span;
+pub use lexicon::{CueClass, CueClasses};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -37,6 +44,10 @@ impl QuoteKind {
     }
 }
 
+/// `speaker_reason` of a speaker phrase that resolves to nothing: a pronoun without an
+/// antecedent, a noun phrase ("the ministry", "the statement") the article ties to no name.
+pub const UNRESOLVED: &str = "unresolved";
+
 /// One statement with its attribution.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Quote {
@@ -48,6 +59,8 @@ pub struct Quote {
     pub text: String,
     /// the cue word or phrase ("said", "according to") and where it is
     pub cue: Option<(String, Span)>,
+    /// the class of the cue in the role it played (`None` without a cue)
+    pub cue_class: Option<CueClass>,
     /// the speaker mention as written ("the ministry", "he", "Hugh Hill")
     pub speaker: Option<(String, Span)>,
     /// the entity the speaker refers to, if resolved
@@ -74,8 +87,9 @@ use std::path::PathBuf;
 pub struct QuotesConfig {
     /// report reported speech ("X said that …") besides quotations
     pub include_indirect: bool,
-    /// count cognition and finding verbs ("believes that", "the poll found that") as cues
-    pub include_beliefs: bool,
+    /// the cue classes kept: a cue of another class attributes nothing (default: speech,
+    /// written, according_to; `CueClasses::ALL` for attributions in PolNeAR's wide sense)
+    pub classes: CueClasses,
     /// longest quotation kept, in chars: a pairing of stray marks that long is no quote
     pub max_quote_chars: usize,
     /// most paragraphs one quotation may run over
@@ -93,7 +107,7 @@ impl Default for QuotesConfig {
     fn default() -> Self {
         QuotesConfig {
             include_indirect: true,
-            include_beliefs: true,
+            classes: CueClasses::DEFAULT,
             max_quote_chars: 6000,
             max_quote_paragraphs: 12,
             scare_quote_words: 2,

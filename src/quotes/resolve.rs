@@ -5,13 +5,15 @@
 //!   name in the article, without a label;
 //! - nominals: "a spokesman for the ministry" / "Trump's lawyer" → the one spoken for; "the
 //!   ministry" → the nearest entity whose name has the head noun; "the doctor" → the name it was an
-//!   apposition of ("Hugh Hill, a doctor"); "the statement" → whoever spoke last nearby (its
-//!   issuer); unnamed people ("a source", "officials") stay unresolved;
+//!   apposition of ("Hugh Hill, a doctor"); "the statement" → its issuer where the article named
+//!   it ("the ministry issued a statement", "a statement from the ministry", "the ministry's
+//!   report"), else whoever spoke last nearby; unnamed people ("a source", "officials") stay
+//!   without a name (`unnamed speaker`);
 //! - pronouns: the most recent earlier speaker of a fitting sort (person for he / she, group for
 //!   it / they) within two paragraphs, else the most recent fitting entity mention.
 //!
-//! Nothing is guessed beyond that: an unresolved speaker keeps its phrase, no canonical name,
-//! and a reason.
+//! Nothing is guessed beyond that: a speaker that resolves to nothing keeps its phrase, no
+//! canonical name, and the reason `unresolved` (`super::UNRESOLVED`).
 use super::layout::{Layout, Tok};
 use super::lexicon::class;
 use super::speaker::{namey, sentence_initial, Np, NpKind};
@@ -166,12 +168,12 @@ impl<'a> Resolver<'a> {
 
     fn lookup(&self, np: &Np, depth: usize) -> Resolved {
         if depth > 3 {
-            return Resolved::unresolved("speaker refers in a circle");
+            return Resolved::unresolved(super::UNRESOLVED); // refers in a circle
         }
         match np.kind {
             NpKind::Relative => match &np.antecedent {
                 Some(a) => self.lookup(a, depth + 1),
-                None => Resolved::unresolved("relative pronoun without an antecedent"),
+                None => Resolved::unresolved(super::UNRESOLVED),
             },
             NpKind::Pronoun(f) => self.pronoun(np, f),
             NpKind::Name => self.name(np),
@@ -359,7 +361,7 @@ impl<'a> Resolver<'a> {
         });
         match mention {
             Some(e) => Resolved::entity(e),
-            None => Resolved::unresolved("pronoun without an antecedent"),
+            None => Resolved::unresolved(super::UNRESOLVED),
         }
     }
 
@@ -428,6 +430,9 @@ impl<'a> Resolver<'a> {
             "the" | "this" | "that" | "these" | "its" | "their" | "his" | "her"
         );
         if f & class::NOM_DOC != 0 && definite {
+            if let Some(r) = self.issuer(np, depth) {
+                return r;
+            }
             // "the statement said": whoever spoke last nearby issued it
             if let Some(s) = self
                 .seen
@@ -441,10 +446,85 @@ impl<'a> Resolver<'a> {
         Resolved::unresolved(if f & class::PERSON != 0 {
             "unnamed speaker"
         } else {
-            "nominal speaker not linked to an entity"
+            super::UNRESOLVED
         })
     }
+
+    /// The issuer of a document the article named before `np` ("the statement"), within
+    /// `DOCUMENT_REACH` paragraphs: the owner of an earlier mention of the same noun ("the
+    /// ministry's statement"), the one after "from" or "by" ("a statement from the ministry"), or
+    /// the subject of the verb that issued it ("the ministry issued a statement").
+    fn issuer(&self, np: &Np, depth: usize) -> Option<Resolved> {
+        let toks = &self.layout.toks;
+        let head = strip_possessive(&toks[np.head].lower);
+        let para = toks[np.first].para;
+        let mentions = (0..np.first)
+            .rev()
+            .take(WINDOW * 4)
+            .take_while(|&k| toks[k].para + DOCUMENT_REACH >= para)
+            .filter(|&k| toks[k].is_word() && toks[k].quote.is_none() && toks[k].lower == head);
+        for k in mentions {
+            let (lo, hi) = self.layout.sentence_toks(toks[k].sent);
+            let mut found: Option<Np> = None;
+            // "the ministry's statement", "Russia's Foreign Ministry's statement"
+            if k > lo && toks[k - 1].possessive() && namey(toks, k - 1) {
+                let mut a = k - 1;
+                while a > lo && namey(toks, a - 1) && !toks[a - 1].possessive() {
+                    a -= 1;
+                }
+                found = Some(Np::new(a, k - 1, k - 1, NpKind::Name));
+            }
+            // "a statement from the ministry", "a report by Amnesty International"
+            if found.is_none()
+                && k + 2 < hi
+                && matches!(toks[k + 1].lower.as_str(), "from" | "by" | "of")
+            {
+                found = super::speaker::starting_at(toks, k + 2, hi)
+                    .filter(|o| !matches!(o.kind, NpKind::Pronoun(_) | NpKind::Relative));
+            }
+            // "the ministry issued a statement", "Amnesty published its report on Monday"
+            if found.is_none() {
+                let verb = (lo..k)
+                    .rev()
+                    .take(4)
+                    .find(|&v| toks[v].is_word() && ISSUING.contains(&toks[v].lower.as_str()));
+                if let Some(v) = verb {
+                    let between_ok = (v + 1..k)
+                        .all(|m| toks[m].is(class::DET) || toks[m].possessive() || !toks[m].cap);
+                    if between_ok {
+                        found = super::speaker::subject_before(toks, v, lo).filter(
+                            |o| !matches!(o.kind, NpKind::Pronoun(f) if f & class::PRON_X != 0),
+                        );
+                    }
+                }
+            }
+            if let Some(issuer) = found {
+                // a document naming a document goes on to its issuer, within the depth bound
+                let r = self.lookup(&issuer, depth + 1);
+                if r.canonical.is_some() {
+                    return Some(r);
+                }
+            }
+        }
+        None
+    }
 }
+
+/// Verbs that issue a document ("the ministry issued a statement").
+const ISSUING: [&str; 12] = [
+    "issued",
+    "released",
+    "published",
+    "posted",
+    "sent",
+    "circulated",
+    "distributed",
+    "put",
+    "produced",
+    "filed",
+    "unveiled",
+    "issues",
+];
 
 fn np_of(first: usize, last: usize) -> Np {
     Np::new(first, last, last, NpKind::Name)

@@ -26,6 +26,7 @@
 //! not depend on row order (groups are sorted, bootstrap samples are drawn from sorted scores with a
 //! seed derived from the group's key).
 use crate::pipeline::Analysis;
+use crate::stance::article::{evidence, ArticleModel};
 use crate::stance::{ArticleStance, Probs, StanceLabel, UnitKind, UnitStance};
 use crate::{Error, Result};
 use rand::{Rng, SeedableRng};
@@ -172,6 +173,37 @@ pub fn article_stance(
     min_relevance: f32,
     params: &AggregateParams,
 ) -> ArticleStance {
+    article_stance_with(target, units, min_relevance, params, None)
+}
+
+/// [`article_stance`], decided by the learned article model when one is given (see
+/// [`crate::stance::article`]); the margin rule stays the fallback.
+pub fn article_stance_with(
+    target: &str,
+    units: &[UnitStance],
+    min_relevance: f32,
+    params: &AggregateParams,
+    model: Option<&ArticleModel>,
+) -> ArticleStance {
+    let mut a = margin_rule_stance(target, units, min_relevance, params);
+    let mine: Vec<&UnitStance> = units.iter().filter(|u| u.target == target).collect();
+    if let Some(ev) = evidence(&mine, min_relevance) {
+        a.voice_score = ev.voice_score;
+        if let Some(m) = model {
+            a.probs = m.predict(&ev.features);
+            a.stance = a.probs.label();
+            a.learned = true;
+        }
+    }
+    a
+}
+
+fn margin_rule_stance(
+    target: &str,
+    units: &[UnitStance],
+    min_relevance: f32,
+    params: &AggregateParams,
+) -> ArticleStance {
     let relevant: Vec<&UnitStance> = units
         .iter()
         .filter(|u| u.target == target && is_relevant(u, min_relevance))
@@ -198,12 +230,16 @@ pub fn article_stance(
             stance: decide(&probs, params.margin),
             probs,
             relevant_units: chosen.len(),
+            voice_score: None,
+            learned: false,
         },
         None => ArticleStance {
             target: target.to_string(),
             stance: StanceLabel::NotRelevant,
             probs: Probs::default(),
             relevant_units: 0,
+            voice_score: None,
+            learned: false,
         },
     }
 }
@@ -247,6 +283,9 @@ pub struct ArticleStanceRow {
     pub p_neutral: Option<f32>,
     /// `p_favor − p_against`; empty for `not_relevant`
     pub score: Option<f32>,
+    /// the same score over the author's own sentences only; empty when none is relevant
+    #[serde(default)]
+    pub voice_score: Option<f32>,
 }
 
 impl ArticleStanceRow {
@@ -263,6 +302,7 @@ impl ArticleStanceRow {
             p_against: some(a.probs.against),
             p_neutral: some(a.probs.neutral),
             score: some(score(&a.probs)),
+            voice_score: a.voice_score.and_then(some),
         }
     }
 }

@@ -1,9 +1,10 @@
 //! The stance pipeline stage: picks the units relevant to each target, classifies them in one
 //! batched model call, and aggregates them into the article's stance.
-use super::aggregate::article_stance;
+use super::aggregate::article_stance_with;
+use super::article::ArticleModel;
 use super::config::StanceConfig;
 use super::model::StanceModel;
-use super::{StanceLabel, UnitKind, UnitStance};
+use super::{UnitKind, UnitStance};
 use crate::pipeline::{Analysis, Component};
 use crate::text::Span;
 use crate::Result;
@@ -11,6 +12,8 @@ use crate::Result;
 pub struct StanceStage {
     pub model: StanceModel,
     pub config: StanceConfig,
+    /// the learned article judgement from the model folder, when it has one
+    pub article_model: Option<ArticleModel>,
 }
 
 /// A unit waiting for the model.
@@ -22,17 +25,6 @@ struct Pending {
     span: Span,
     relevance: f32,
     text: String,
-}
-
-/// Picks the label from calibrated probabilities (argmax).
-fn label(p: &super::Probs) -> StanceLabel {
-    if p.favor >= p.against && p.favor >= p.neutral {
-        StanceLabel::Favor
-    } else if p.against >= p.neutral {
-        StanceLabel::Against
-    } else {
-        StanceLabel::Neutral
-    }
 }
 
 impl StanceStage {
@@ -130,7 +122,7 @@ impl Component for StanceStage {
                 unit_id: p.unit_id,
                 span: p.span,
                 target: self.config.targets[p.target].name.clone(),
-                stance: label(&probs),
+                stance: probs.label(),
                 probs,
                 relevance: p.relevance,
             });
@@ -141,11 +133,12 @@ impl Component for StanceStage {
                 .targets
                 .iter()
                 .map(|t| {
-                    article_stance(
+                    article_stance_with(
                         &t.name,
                         &a.stance,
                         self.config.min_relevance,
                         &self.config.aggregate,
+                        self.article_model.as_ref(),
                     )
                 })
                 .collect();

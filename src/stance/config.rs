@@ -135,6 +135,10 @@ struct RawConfig {
     aggregate: AggregateParams,
     #[serde(default)]
     target: Vec<RawTarget>,
+    /// the quotes stage's `[quotes]` table (read by `crate::quotes::settings`), checked here too
+    /// so that a typo in it is an error whichever stages run
+    #[serde(default, rename = "quotes")]
+    _quotes: crate::quotes::settings::QuotesSettings,
 }
 
 #[derive(Deserialize)]
@@ -211,8 +215,13 @@ impl StanceConfig {
                     "{at}: description is empty; the stance model reads it as the target"
                 )));
             }
+            let weights = if t.terms.is_empty() {
+                name_terms(&t.require_any)
+            } else {
+                t.terms
+            };
             let terms =
-                compile_terms(t.terms, t.require_any).map_err(|m| err(format!("{at}: {m}")))?;
+                compile_terms(weights, t.require_any).map_err(|m| err(format!("{at}: {m}")))?;
             targets.push(Target {
                 name: t.name,
                 description: t.description.trim().to_string(),
@@ -261,6 +270,31 @@ impl StanceConfig {
             _ => 0.0,
         }
     }
+}
+
+/// The relevance terms of a target that lists none: its `require_any` terms, each enough on its
+/// own (weight 1), plus the last word of each capitalised two- or three-word name, since news names
+/// a person in full once and then by surname ("Donald Trump" … "Trump said").
+fn name_terms(require_any: &[String]) -> BTreeMap<String, f32> {
+    let mut out = BTreeMap::new();
+    let mut seen = HashSet::new();
+    let mut add = |t: &str, out: &mut BTreeMap<String, f32>| {
+        if !t.trim().is_empty() && seen.insert(normalise_term(t)) {
+            out.insert(t.trim().to_string(), 1.0);
+        }
+    };
+    for t in require_any {
+        add(t, &mut out);
+        let words: Vec<&str> = t.split_whitespace().collect();
+        let is_name = (2..=3).contains(&words.len())
+            && words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+        if let Some(last) = words.last().filter(|w| is_name && w.chars().count() >= 3) {
+            add(last, &mut out);
+        }
+    }
+    out
 }
 
 fn valid_name(name: &str) -> bool {

@@ -38,6 +38,28 @@ pub struct Probs {
     pub neutral: f32,
 }
 
+impl Probs {
+    /// The most probable class: 0 favor, 1 against, 2 neutral (ties go to favor, then against).
+    pub fn argmax(&self) -> usize {
+        if self.favor >= self.against && self.favor >= self.neutral {
+            0
+        } else if self.against >= self.neutral {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// [`Probs::argmax`] as a label.
+    pub fn label(&self) -> StanceLabel {
+        [
+            StanceLabel::Favor,
+            StanceLabel::Against,
+            StanceLabel::Neutral,
+        ][self.argmax()]
+    }
+}
+
 /// Stance of one unit toward one target.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UnitStance {
@@ -59,9 +81,14 @@ pub struct ArticleStance {
     pub stance: StanceLabel,
     pub probs: Probs,
     pub relevant_units: usize,
+    /// relevance-weighted `p_favor − p_against` of the author's own sentences (not quotes)
+    pub voice_score: Option<f32>,
+    /// whether the learned article model decided (else the margin rule)
+    pub learned: bool,
 }
 
 pub mod aggregate;
+pub mod article;
 pub mod component;
 pub mod config;
 pub mod data;

@@ -1,5 +1,6 @@
 //! The stance cross-encoder: `[CLS] target [SEP] text [SEP]` → favor / against / neutral, with a
 //! temperature fitted on dev data so that probabilities are calibrated.
+use super::data::mark::Marker;
 use super::Probs;
 use crate::encoder::{self, Backbone};
 use crate::ner::model::default_model_dir;
@@ -21,6 +22,10 @@ pub struct StanceModelFile {
     pub max_tokens: usize,
     /// logits are divided by this before the softmax (fitted on dev)
     pub temperature: f64,
+    /// the model was trained with target mentions marked `« … »` (see `stance::data::mark`);
+    /// absent in models from before the markers, which read plain text
+    #[serde(default)]
+    pub mark_targets: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -88,13 +93,42 @@ pub struct Pair {
     pub types: Vec<i64>,
 }
 
+thread_local! {
+    /// Compiled mention markers by target: a run classifies thousands of units per target.
+    static MARKERS: std::cell::RefCell<std::collections::HashMap<String, Marker>> =
+        Default::default();
+}
+
+/// `text` with the target's mentions marked (the rule of [`Marker`]).
+pub fn mark_target(target: &str, text: &str) -> String {
+    MARKERS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() > 10_000 {
+            m.clear(); // training sets have ~10k distinct targets; bound the cache anyway
+        }
+        m.entry(target.to_string())
+            .or_insert_with(|| Marker::new(target))
+            .mark(text)
+    })
+}
+
 /// `[CLS] target [SEP] text [SEP]`, the text cut to fit `max_tokens` (the target is kept whole up
-/// to half the room).
-pub fn encode_pair(tok: &Tokenizer, target: &str, text: &str, max_tokens: usize) -> Result<Pair> {
+/// to half the room). With `mark`, the target's mentions in the text are marked first.
+pub fn encode_pair(
+    tok: &Tokenizer,
+    target: &str,
+    text: &str,
+    max_tokens: usize,
+    mark: bool,
+) -> Result<Pair> {
     let cls = tok.token_to_id("[CLS]").unwrap_or(101) as i64;
     let sep = tok.token_to_id("[SEP]").unwrap_or(102) as i64;
     let t = tok.encode(target, false)?;
-    let x = tok.encode(text, false)?;
+    let x = if mark {
+        tok.encode(mark_target(target, text), false)?
+    } else {
+        tok.encode(text, false)?
+    };
     let room = max_tokens.saturating_sub(3).max(2);
     let t_len = t.get_ids().len().min(room / 2);
     let x_len = x.get_ids().len().min(room - t_len);
@@ -209,6 +243,7 @@ pub struct StanceModel {
     tokenizer: Tokenizer,
     config: StanceModelConfig,
     pub temperature: f64,
+    pub mark_targets: bool,
     pub files: Vec<PathBuf>,
 }
 
@@ -236,14 +271,19 @@ impl StanceModel {
             |root| StanceNet::new(root, &folder.bert),
             |n| &mut n.backbone,
         )?;
-        let (tokenizer, files, temperature) =
-            (folder.tokenizer, folder.files, folder.file.temperature);
+        let (tokenizer, files, temperature, mark_targets) = (
+            folder.tokenizer,
+            folder.files,
+            folder.file.temperature,
+            folder.file.mark_targets,
+        );
         Ok(StanceModel {
             _vs,
             net,
             tokenizer,
             config,
             temperature,
+            mark_targets,
             files,
         })
     }
@@ -258,6 +298,7 @@ impl StanceModel {
                     t.as_ref(),
                     x.as_ref(),
                     self.config.max_tokens,
+                    self.mark_targets,
                 )
             })
             .collect::<Result<Vec<_>>>()?;

@@ -134,9 +134,26 @@ impl Default for TextConfig {
 
 /// Cleans and segments one text.
 pub fn analyse(text: &str, config: &TextConfig) -> Doc {
+    analyse_marked(text, config, &[])
+}
+
+/// Cleans and segments one text, also skipping `marked` (char spans the reader knows are junk,
+/// such as HTML captions and bylines) when cleaning is on.
+pub fn analyse_marked(
+    text: &str,
+    config: &TextConfig,
+    marked: &[(usize, usize, &'static str)],
+) -> Doc {
     let chars = CharIndex::new(text);
     let skipped = if config.clean {
-        clean::junk_spans(text, &chars)
+        let mut spans = clean::junk_spans(text, &chars);
+        spans.extend(
+            marked
+                .iter()
+                .map(|&(s, e, why)| (Span::new(s.min(chars.len()), e.min(chars.len())), why))
+                .filter(|(span, _)| span.start < span.end),
+        );
+        disjoint(spans)
     } else {
         Vec::new()
     };
@@ -147,4 +164,18 @@ pub fn analyse(text: &str, config: &TextConfig) -> Doc {
     };
     segment::segment(text, &mut doc);
     doc
+}
+
+/// Junk spans sorted and merged where they overlap (the first reason is kept), so that their
+/// lengths add up to the chars skipped.
+fn disjoint(mut spans: Vec<(Span, &'static str)>) -> Vec<(Span, &'static str)> {
+    spans.sort_by_key(|(s, _)| (s.start, s.end));
+    let mut out: Vec<(Span, &'static str)> = Vec::with_capacity(spans.len());
+    for (span, why) in spans {
+        match out.last_mut() {
+            Some((last, _)) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => out.push((span, why)),
+        }
+    }
+    out
 }

@@ -127,16 +127,10 @@ impl Progress {
     }
 }
 
-/// Sets libtorch's intra-op threads (0 = all cores).
+/// Sets libtorch's intra-op threads (0 = the usable cores not kept busy by others, see
+/// [`crate::machine::threads`]).
 pub fn set_threads(n: usize) {
-    let n = if n == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    } else {
-        n
-    };
-    tch::set_num_threads(n as i32);
+    tch::set_num_threads(crate::machine::threads(n).n as i32);
 }
 
 /// A model being trained, as the shared loop (`fit`) sees it.
@@ -149,14 +143,26 @@ pub trait Task {
     fn example_len(&self, i: usize) -> usize;
     /// Mean loss of a batch of examples, in training mode.
     fn loss(&self, batch: &[usize]) -> Result<Tensor>;
+    /// The examples of epoch `epoch` (0-based): all of them unless the task samples a mixture.
+    fn epoch_examples(&self, _epoch: usize) -> Vec<usize> {
+        (0..self.n_examples()).collect()
+    }
+    /// Examples per epoch (for the step count of the learning-rate schedule).
+    fn epoch_len(&self) -> usize {
+        self.n_examples()
+    }
     /// Scores the dev data after an epoch: the model-selection figure (higher is better), the
     /// report saved as `dev_report.json`, and the `config.json` of a model saved from this epoch.
     fn evaluate(&mut self) -> Result<(f64, serde_json::Value, serde_json::Value)>;
 }
 
 /// Batches of similar length, in shuffled order.
-pub fn length_batches(task: &dyn Task, batch: usize, rng: &mut ChaCha8Rng) -> Vec<Vec<usize>> {
-    let mut idx: Vec<usize> = (0..task.n_examples()).collect();
+pub fn length_batches(
+    task: &dyn Task,
+    mut idx: Vec<usize>,
+    batch: usize,
+    rng: &mut ChaCha8Rng,
+) -> Vec<Vec<usize>> {
     idx.shuffle(rng);
     let mut out = Vec::new();
     for pool in idx.chunks(batch * 50) {
@@ -196,7 +202,7 @@ pub fn fit(task: &mut dyn Task, vs: &mut nn::VarStore, opts: &TrainOptions) -> R
         ..Default::default()
     }
     .build(vs, opts.lr)?;
-    let total = task.n_examples().div_ceil(opts.batch) * opts.epochs;
+    let total = task.epoch_len().div_ceil(opts.batch) * opts.epochs;
     let warmup = (opts.warmup * total as f64) as usize;
     let progress = Progress::new(total);
     let mut steps_this_run = 0usize;
@@ -208,7 +214,7 @@ pub fn fit(task: &mut dyn Task, vs: &mut nn::VarStore, opts: &TrainOptions) -> R
         let started = Instant::now();
         // The shuffle of epoch e is the same whether or not the run was resumed.
         let mut rng = ChaCha8Rng::seed_from_u64(opts.seed.wrapping_add(epoch as u64));
-        let order = length_batches(task, opts.batch, &mut rng);
+        let order = length_batches(task, task.epoch_examples(epoch), opts.batch, &mut rng);
         let (mut loss_sum, mut loss_n) = (0.0, 0usize);
         for (b, batch) in order.iter().enumerate().skip(state.batches_done) {
             let loss = task.loss(batch)?;

@@ -29,6 +29,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+pub mod mark;
+pub mod sets;
+
 /// Budget of an FNC-1 example's text, in characters (≈ 200 word pieces).
 pub const FNC_TEXT_CHARS: usize = 1000;
 
@@ -36,25 +39,41 @@ pub const FAVOR: usize = 0;
 pub const AGAINST: usize = 1;
 pub const NEUTRAL: usize = 2;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataFormat {
     Semeval,
     Vast,
     Newsmtsc,
     Fnc1,
     Emergent,
+    Persent,
+    Pstance,
+    Covid19,
+    Arc,
+    Gwsd,
+    IbmClaim,
+    Argq,
+    Sick,
 }
 
 impl DataFormat {
-    pub const ALL: [DataFormat; 5] = [
+    pub const ALL: [DataFormat; 13] = [
         DataFormat::Semeval,
         DataFormat::Vast,
         DataFormat::Newsmtsc,
         DataFormat::Fnc1,
         DataFormat::Emergent,
+        DataFormat::Persent,
+        DataFormat::Pstance,
+        DataFormat::Covid19,
+        DataFormat::Arc,
+        DataFormat::Gwsd,
+        DataFormat::IbmClaim,
+        DataFormat::Argq,
+        DataFormat::Sick,
     ];
 
-    /// The name used by `--format` and in `StanceExample::source`.
+    /// The name used by `--data NAME=PATH` and in `StanceExample::source`.
     pub fn name(&self) -> &'static str {
         match self {
             DataFormat::Semeval => "semeval",
@@ -62,6 +81,46 @@ impl DataFormat {
             DataFormat::Newsmtsc => "newsmtsc",
             DataFormat::Fnc1 => "fnc1",
             DataFormat::Emergent => "emergent",
+            DataFormat::Persent => "persent",
+            DataFormat::Pstance => "pstance",
+            DataFormat::Covid19 => "covid19",
+            DataFormat::Arc => "arc",
+            DataFormat::Gwsd => "gwsd",
+            DataFormat::IbmClaim => "ibm_claim",
+            DataFormat::Argq => "argq",
+            DataFormat::Sick => "sick",
+        }
+    }
+
+    /// Whether the set is news text (the home domain: training weights it up, see
+    /// `train stance --news-weight`).
+    pub fn is_news(&self) -> bool {
+        matches!(
+            self,
+            DataFormat::Newsmtsc
+                | DataFormat::Fnc1
+                | DataFormat::Emergent
+                | DataFormat::Persent
+                | DataFormat::Gwsd
+        )
+    }
+
+    /// Where the set's files live under `../shared/data/stance` (for `eval stance --all DIR`).
+    pub fn default_path(&self) -> &'static str {
+        match self {
+            DataFormat::Semeval => "semeval2016_t6/semeval2016-task6-trainingdata.txt",
+            DataFormat::Vast => "vast/vast_dev.csv",
+            DataFormat::Newsmtsc => "newsmtsc/train.jsonl",
+            DataFormat::Fnc1 => "fnc1/train_stances.csv",
+            DataFormat::Emergent => "emergent/url-versions-2015-06-14-clean.csv",
+            DataFormat::Persent => "persent/random_test.csv",
+            DataFormat::Pstance => "pstance",
+            DataFormat::Covid19 => "covid19_stance",
+            DataFormat::Arc => "arc/arc_stances_train.no_vast_test.csv",
+            DataFormat::Gwsd => "gwsd/GWSD.tsv",
+            DataFormat::IbmClaim => "ibm_claim_stance/claim_stance_dataset_v1.csv",
+            DataFormat::Argq => "ibm_argq30k",
+            DataFormat::Sick => "../nli/sick/SICK.txt",
         }
     }
 }
@@ -83,12 +142,21 @@ impl FromStr for DataFormat {
             .collect();
         match key.as_str() {
             "semeval" | "semeval2016" | "semeval2016t6" | "semevalt6" => Ok(DataFormat::Semeval),
-            "vast" => Ok(DataFormat::Vast),
+            "vast" | "vasttrain" | "vastdev" => Ok(DataFormat::Vast),
             "newsmtsc" => Ok(DataFormat::Newsmtsc),
             "fnc1" | "fnc" => Ok(DataFormat::Fnc1),
             "emergent" => Ok(DataFormat::Emergent),
+            "persent" => Ok(DataFormat::Persent),
+            "pstance" => Ok(DataFormat::Pstance),
+            "covid19" | "covid19stance" | "covid" => Ok(DataFormat::Covid19),
+            "arc" => Ok(DataFormat::Arc),
+            "gwsd" => Ok(DataFormat::Gwsd),
+            "ibmclaim" | "ibmclaimstance" | "claimstance" => Ok(DataFormat::IbmClaim),
+            "argq" | "ibmargq" | "ibmargq30k" | "argq30k" => Ok(DataFormat::Argq),
+            "sick" => Ok(DataFormat::Sick),
             _ => Err(Error::Usage(format!(
-                "unknown stance data format {s:?}; expected one of: semeval, vast, newsmtsc, fnc1, emergent"
+                "unknown stance data set {s:?}; expected one of: {}",
+                DataFormat::ALL.map(|f| f.name()).join(", ")
             ))),
         }
     }
@@ -105,11 +173,35 @@ pub struct StanceExample {
     pub source: &'static str,
     /// VAST only: whether the topic is zero-shot (`seen? = 0`)
     pub zero_shot: Option<bool>,
+    /// `Some(true)` when the data set itself puts the row in its dev/val/test part (used as dev
+    /// instead of a random split), `Some(false)` for its train part, `None` when it has no split
+    pub dev: Option<bool>,
+    /// what must not straddle train and dev when the split is random (e.g. a PerSenT article)
+    pub group: Option<String>,
 }
 
-/// Loads a dataset. For FNC-1 `path` is the stances CSV; its bodies are the file next to it with
-/// `stances` replaced by `bodies` in the name.
+impl StanceExample {
+    /// An example with no split, group or zero-shot flag.
+    pub fn new(source: &'static str, target: &str, text: &str, label: usize) -> Self {
+        StanceExample {
+            target: target.trim().to_string(),
+            text: text.trim().to_string(),
+            label,
+            source,
+            zero_shot: None,
+            dev: None,
+            group: None,
+        }
+    }
+}
+
+/// Loads a dataset. For FNC-1 and ARC `path` is the stances CSV; its bodies are the file next to
+/// it with `stances` replaced by `bodies` in the name. P-Stance, COVID-19-Stance and ArgQ may be
+/// given as their folder: every CSV in it is read, and files named `*val*`/`*dev*` are the dev part.
 pub fn load(path: &Path, format: DataFormat) -> Result<Vec<StanceExample>> {
+    if path.is_dir() {
+        return load_folder(path, format);
+    }
     match format {
         DataFormat::Semeval => {
             let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -118,13 +210,62 @@ pub fn load(path: &Path, format: DataFormat) -> Result<Vec<StanceExample>> {
         DataFormat::Vast => parse_vast(&read_utf8(path)?, path),
         DataFormat::Newsmtsc => parse_newsmtsc(&read_utf8(path)?, path),
         DataFormat::Emergent => parse_emergent(&read_utf8(path)?, path),
-        DataFormat::Fnc1 => {
+        DataFormat::Fnc1 | DataFormat::Arc => {
             let bodies_path = fnc_bodies_path(path)?;
             let stances = read_utf8(path)?;
             let bodies = read_utf8(&bodies_path)?;
-            parse_fnc1(&stances, &bodies, path, &bodies_path)
+            let mut out = parse_fnc1(&stances, &bodies, path, &bodies_path)?;
+            if format == DataFormat::Arc {
+                out.iter_mut().for_each(|e| e.source = "arc");
+            }
+            Ok(out)
         }
+        DataFormat::Persent => sets::parse_persent(&read_utf8(path)?, path),
+        DataFormat::Pstance | DataFormat::Covid19 | DataFormat::Argq => {
+            sets::parse_target_csv(&read_utf8(path)?, path, format)
+        }
+        DataFormat::Gwsd => sets::parse_gwsd(&read_utf8(path)?, path),
+        DataFormat::IbmClaim => sets::parse_ibm_claim(&read_utf8(path)?, path),
+        DataFormat::Sick => sets::parse_sick(&read_utf8(path)?, path),
     }
+}
+
+/// Every data file of a folder, in name order; the file name says train or dev.
+fn load_folder(dir: &Path, format: DataFormat) -> Result<Vec<StanceExample>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| matches!(x, "csv" | "tsv" | "txt" | "jsonl"))
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(data_err(
+            dir,
+            "no .csv/.tsv/.txt/.jsonl files in this folder",
+        ));
+    }
+    let mut out = Vec::new();
+    for f in files {
+        let name = f
+            .file_stem()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let is_dev = name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| matches!(w, "val" | "dev" | "valid" | "test"));
+        let mut rows = load(&f, format)?;
+        for r in &mut rows {
+            r.dev.get_or_insert(is_dev);
+        }
+        out.extend(rows);
+    }
+    Ok(out)
 }
 
 /// Label counts `[favor, against, neutral]`.
@@ -206,7 +347,7 @@ fn read_utf8(path: &Path) -> Result<String> {
     Ok(String::from_utf8_lossy(bytes).into_owned())
 }
 
-fn data_err(path: &Path, msg: impl Into<String>) -> Error {
+pub(crate) fn data_err(path: &Path, msg: impl Into<String>) -> Error {
     Error::Data {
         path: path.to_path_buf(),
         msg: msg.into(),
@@ -280,6 +421,8 @@ pub fn parse_semeval(text: &str, path: &Path) -> Result<Vec<StanceExample>> {
             label,
             source: "semeval",
             zero_shot: None,
+            dev: None,
+            group: None,
         });
     }
     Ok(out)
@@ -288,12 +431,12 @@ pub fn parse_semeval(text: &str, path: &Path) -> Result<Vec<StanceExample>> {
 // ---------------------------------------------------------------------------------------------
 // CSV helpers
 
-struct CsvTable {
-    headers: Vec<String>,
-    rows: Vec<(u64, csv::StringRecord)>,
+pub(crate) struct CsvTable {
+    pub headers: Vec<String>,
+    pub rows: Vec<(u64, csv::StringRecord)>,
 }
 
-fn read_csv(text: &str, path: &Path) -> Result<CsvTable> {
+pub(crate) fn read_csv(text: &str, path: &Path) -> Result<CsvTable> {
     let mut r = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -314,10 +457,10 @@ fn read_csv(text: &str, path: &Path) -> Result<CsvTable> {
 
 impl CsvTable {
     /// Index of the first column whose name is one of `names` (case-insensitive).
-    fn col(&self, names: &[&str], path: &Path) -> Result<usize> {
-        self.headers
+    pub fn col(&self, names: &[&str], path: &Path) -> Result<usize> {
+        names
             .iter()
-            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+            .find_map(|n| self.headers.iter().position(|h| h.eq_ignore_ascii_case(n)))
             .ok_or_else(|| {
                 data_err(
                     path,
@@ -331,7 +474,7 @@ impl CsvTable {
     }
 }
 
-fn field(rec: &csv::StringRecord, c: usize) -> &str {
+pub(crate) fn field(rec: &csv::StringRecord, c: usize) -> &str {
     rec.get(c).map(str::trim).unwrap_or_default()
 }
 
@@ -368,6 +511,8 @@ pub fn parse_vast(text: &str, path: &Path) -> Result<Vec<StanceExample>> {
             label,
             source: "vast",
             zero_shot,
+            dev: None,
+            group: None,
         });
     }
     Ok(out)
@@ -490,6 +635,8 @@ pub fn parse_newsmtsc(text: &str, path: &Path) -> Result<Vec<StanceExample>> {
                 label,
                 source: "newsmtsc",
                 zero_shot: None,
+                dev: None,
+                group: None,
             });
         }
     }
@@ -527,6 +674,8 @@ pub fn parse_emergent(text: &str, path: &Path) -> Result<Vec<StanceExample>> {
             label,
             source: "emergent",
             zero_shot: None,
+            dev: None,
+            group: None,
         });
     }
     Ok(out)
@@ -570,7 +719,17 @@ pub fn fnc_bodies_path(stances: &Path) -> Result<PathBuf> {
             ),
         ));
     }
-    Ok(stances.with_file_name(name.replace("stances", "bodies")))
+    // FNC-1: train_stances.csv → train_bodies.csv; ARC: arc_stances_train.x.csv → arc_bodies.x.csv
+    let candidates = [
+        name.replace("stances", "bodies"),
+        name.replace("stances_train", "bodies")
+            .replace("stances_test", "bodies"),
+    ];
+    let found = candidates
+        .iter()
+        .map(|c| stances.with_file_name(c))
+        .find(|p| p.is_file());
+    Ok(found.unwrap_or_else(|| stances.with_file_name(&candidates[0])))
 }
 
 /// Parses FNC-1 stances against their bodies (both CSV texts).
@@ -631,6 +790,8 @@ pub fn parse_fnc1(
             label,
             source: "fnc1",
             zero_shot: None,
+            dev: None,
+            group: None,
         });
     }
     Ok(out)
@@ -769,6 +930,9 @@ pub fn select_sentences(headline: &str, sentences: &[String], budget: usize) -> 
 /// unseen), FNC-1 headlines, NewsMTSC sentences (one sentence, several targets); SemEval tweets
 /// stand alone (its five targets are all seen).
 fn group_key(e: &StanceExample, index: usize) -> String {
+    if let Some(g) = &e.group {
+        return format!("{}\u{1}{g}", e.source);
+    }
     match e.source {
         "vast" | "emergent" | "fnc1" => {
             format!("{}\u{1}{}", e.source, e.target.trim().to_lowercase())
@@ -786,6 +950,11 @@ pub fn split_dev(
     dev_fraction: f32,
     seed: u64,
 ) -> (Vec<StanceExample>, Vec<StanceExample>) {
+    // A set that names its own dev part (P-Stance val files, ArgQ `set`, GWSD's held-out test,
+    // SICK's TRIAL/TEST) is split that way: the published split, and no leak between the parts.
+    if examples.iter().any(|e| e.dev == Some(true)) {
+        return examples.into_iter().partition(|e| e.dev != Some(true));
+    }
     let fraction = if dev_fraction.is_finite() {
         dev_fraction.clamp(0.0, 1.0)
     } else {
