@@ -412,6 +412,11 @@ pub fn build_pipeline(args: &RunArgs) -> Result<(Pipeline, Vec<PathBuf>, Option<
     let mut stance_config = None;
     if on(Stage::Stance) {
         let config = StanceConfig::load_or_default(args.config.as_deref())?;
+        if !args.quiet {
+            for w in &config.warnings {
+                eprintln!("newsmine: warning: {w}");
+            }
+        }
         let mut mc = crate::stance::model::StanceModelConfig {
             bf16: run_bf16(args),
             ..Default::default()
@@ -461,7 +466,12 @@ fn fingerprint_options(args: &RunArgs) -> Result<std::collections::BTreeMap<Stri
             path.display(),
             crate::encoder::file_sha256(path)?
         ),
-        None => "bundled corpus/targets.toml".into(),
+        None => {
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(crate::stance::config::DEFAULT_TARGETS_TOML);
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            format!("bundled corpus/targets.toml (sha256 {hex})")
+        }
     };
     o.insert("--config".into(), config);
     let mut skip: Vec<String> = args

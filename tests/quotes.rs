@@ -448,7 +448,7 @@ fn random_marks_never_panic() {
         let doc = analyse(&text, &TextConfig::default());
         let qs = x.extract(&text, &doc, &[]);
         check_invariants(&text, &doc, &qs);
-        // and with a Doc that has no segmentation at all (the fallback segmenter)
+        // and with a Doc that has no segmentation at all (the stage segments it itself)
         let empty = newsmine::text::Doc::default();
         let qs = x.extract(&text, &empty, &[]);
         let chars = CharIndex::new(&text);
@@ -1179,6 +1179,12 @@ fn figures_after_verbs_of_results_are_no_statements() {
         quotes("The company reported that sales rose 5 per cent.")[0].text,
         "sales rose 5 per cent"
     );
+    assert_eq!(
+        quotes("Statistics Canada reported the economy grew 0.3 per cent in the third quarter.")[0]
+            .text,
+        "the economy grew 0.3 per cent in the third quarter"
+    );
+    assert!(quotes("Manulife reported net income of $1.5 billion.").is_empty());
 }
 
 #[test]
@@ -1192,6 +1198,14 @@ fn things_and_perceptions_say_nothing() {
             assert!(qs.is_empty(), "{text}: {qs:#?}");
         }
     }
+    // a few quoted words inside the writer's sentence, with nobody to say them, are a term
+    assert!(
+        quotes("Critics see the plan as a “cover-up in plain sight” and little more.").is_empty()
+    );
+    let qs = quotes(
+        "Critics see the plan as “a cover-up in plain sight that nobody in the city will stop” today.",
+    );
+    assert_eq!(qs.len(), 1, "{qs:#?}");
     // a person who suggests, a feeling with a finite clause
     assert_eq!(
         quotes("The senator suggested that the vote be delayed.")[0].text,

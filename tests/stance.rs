@@ -1,9 +1,10 @@
 //! Stance: targets config, relevance, aggregation, HTML report, dataset loaders, scores.
 //! Nothing here needs a model or /work/shared; tests that read the shared data skip without it.
 use newsmine::eval::stance::score;
+use newsmine::output::read_rows;
 use newsmine::stance::aggregate::{
-    article_stance, bootstrap_ci, outlet_stance, read_rows, speaker_stance, write_rows,
-    AggregateParams, ArticleStanceRow, OutletRow, QuoteStanceRow, SpeakerRow,
+    article_stance, bootstrap_ci, outlet_stance, speaker_stance, AggregateParams, ArticleStanceRow,
+    OutletRow, QuoteStanceRow, SpeakerRow,
 };
 use newsmine::stance::config::StanceConfig;
 use newsmine::stance::data::{self, DataFormat, StanceExample};
@@ -12,6 +13,16 @@ use newsmine::stance::{Probs, StanceLabel, UnitKind, UnitStance};
 use newsmine::text::Span;
 use newsmine::Error;
 use std::path::{Path, PathBuf};
+
+/// Writes rows as a CSV table with a header (as the pipeline's tables are).
+fn write_rows<T: serde::Serialize>(path: &Path, rows: &[T]) -> newsmine::Result<()> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| newsmine::Error::Other(e.to_string()))?;
+    for row in rows {
+        w.serialize(row)
+            .map_err(|e| newsmine::Error::Other(e.to_string()))?;
+    }
+    w.flush().map_err(|e| newsmine::Error::io(path, e))
+}
 
 // ---------------------------------------------------------------------------------------------
 // Config

@@ -235,7 +235,7 @@ fn is_run_folder(dir: &Path) -> bool {
 
 fn note_run_folder(dir: &Path) {
     eprintln!(
-        "newsmine: skipping {}: it holds a newsmine run (run.json), not articles",
+        "newsmine: skipping {}: it holds a newsmine run (run.json or its tables), not articles",
         dir.display()
     );
 }
@@ -997,54 +997,226 @@ impl Columns {
 }
 
 struct CsvRecords {
-    reader: csv::Reader<Input>,
+    input: Input,
     ctx: Context,
     columns: Option<Columns>,
     row: u64,
     record: csv::ByteRecord,
+    /// lines read ahead while a quoted field was open, to be read again after it turned out to
+    /// be unterminated
+    replay: VecDeque<Vec<u8>>,
     done: bool,
 }
 
-impl CsvRecords {
-    fn new(input: Input, ctx: Context) -> Self {
-        // headers and ragged rows are handled here, to report them as newsmine errors
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(input);
-        CsvRecords {
-            reader,
-            ctx,
-            columns: None,
-            row: 0,
-            record: csv::ByteRecord::new(),
-            done: false,
+/// One row's bytes, or why there is none.
+enum RawRow {
+    /// its physical lines, with their line endings
+    Row(Vec<Vec<u8>>),
+    /// a quoted field that never closes (by the end of the input or within the size cap)
+    Unterminated,
+    /// a line over the size cap, skipped
+    TooLong(usize),
+}
+
+/// Where a CSV row stands after some of its bytes, by RFC 4180 as the `csv` crate reads it: a
+/// quote opens a quoted field only at the start of a field, `""` inside one is a literal quote.
+struct QuoteScan {
+    open: bool,
+    /// inside a quoted field, the last byte was a quote (it closes the field unless doubled)
+    after_quote: bool,
+    field_start: bool,
+}
+
+impl QuoteScan {
+    fn new() -> Self {
+        QuoteScan {
+            open: false,
+            after_quote: false,
+            field_start: true,
         }
     }
 
-    /// Reads the next raw row; `None` at the end of the input.
-    fn read_row(&mut self) -> Option<Result<(), InputError>> {
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(true) => Some(Ok(())),
-            Ok(false) => None,
-            Err(e) => {
-                let io = matches!(e.kind(), csv::ErrorKind::Io(_));
-                if io {
-                    self.done = true;
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.open {
+                if !self.after_quote {
+                    self.after_quote = b == b'"';
+                    continue;
                 }
-                let row = (self.columns.is_some()).then_some(self.row + 1);
-                Some(Err(self.ctx.error(
-                    row,
-                    if io { "io" } else { "malformed_csv" },
-                    e.to_string(),
-                )))
+                self.after_quote = false;
+                if b == b'"' {
+                    continue;
+                }
+                self.open = false;
+            }
+            match b {
+                b'"' if self.field_start => {
+                    self.open = true;
+                    self.field_start = false;
+                }
+                b',' | b'\n' => self.field_start = true,
+                _ => self.field_start = false,
             }
         }
     }
 
+    fn is_open(&self) -> bool {
+        self.open && !self.after_quote
+    }
+}
+
+impl CsvRecords {
+    fn new(input: Input, ctx: Context) -> Self {
+        CsvRecords {
+            input,
+            ctx,
+            columns: None,
+            row: 0,
+            record: csv::ByteRecord::new(),
+            replay: VecDeque::new(),
+            done: false,
+        }
+    }
+
+    fn cap(&self) -> usize {
+        self.ctx
+            .max_bytes
+            .saturating_mul(JSON_LINE_FACTOR)
+            .saturating_add(JSON_LINE_SLACK)
+    }
+
+    /// The next physical line with its line ending; Ok(None) at the end of the input.
+    fn next_line(&mut self) -> io::Result<Option<Result<Vec<u8>, usize>>> {
+        if let Some(line) = self.replay.pop_front() {
+            return Ok(Some(Ok(line)));
+        }
+        let cap = self.cap();
+        let mut line = Vec::new();
+        let n = (&mut self.input)
+            .take(cap as u64 + 1)
+            .read_until(b'\n', &mut line)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if line.len() > cap && !line.ends_with(b"\n") {
+            // skip the rest of an overlong line without holding it
+            let mut len = line.len();
+            drop(line);
+            loop {
+                let buf = self.input.fill_buf()?;
+                if buf.is_empty() {
+                    break;
+                }
+                match memchr::memchr(b'\n', buf) {
+                    Some(i) => {
+                        len += i + 1;
+                        self.input.consume(i + 1);
+                        break;
+                    }
+                    None => {
+                        let k = buf.len();
+                        len += k;
+                        self.input.consume(k);
+                    }
+                }
+            }
+            return Ok(Some(Err(len)));
+        }
+        Ok(Some(Ok(line)))
+    }
+
+    /// The next row's bytes: lines are joined while a quoted field is open. A quote still open
+    /// at the end of the input (or past the size cap) is unterminated: the row is reported and
+    /// reading goes on at the line after the row's first line, so the next good row survives.
+    fn next_raw_row(&mut self) -> io::Result<Option<RawRow>> {
+        let first = match self.next_line()? {
+            None => return Ok(None),
+            Some(Err(len)) => return Ok(Some(RawRow::TooLong(len))),
+            Some(Ok(line)) => line,
+        };
+        let mut scan = QuoteScan::new();
+        scan.feed(&first);
+        let mut lines = vec![first];
+        let mut total = lines[0].len();
+        while scan.is_open() && total <= self.cap() {
+            match self.next_line()? {
+                None => break,
+                // an overlong line inside the field: skipped, so the field cannot close
+                Some(Err(_)) => break,
+                Some(Ok(line)) => {
+                    scan.feed(&line);
+                    total += line.len();
+                    lines.push(line);
+                }
+            }
+        }
+        if scan.is_open() {
+            for line in lines.drain(1..).rev() {
+                self.replay.push_front(line);
+            }
+            return Ok(Some(RawRow::Unterminated));
+        }
+        Ok(Some(RawRow::Row(lines)))
+    }
+
+    /// Reads the next row into `self.record`; `None` at the end of the input.
+    fn read_row(&mut self) -> Option<Result<(), InputError>> {
+        let row = (self.columns.is_some()).then_some(self.row + 1);
+        let raw = match self.next_raw_row() {
+            Ok(None) => return None,
+            Ok(Some(raw)) => raw,
+            Err(e) => {
+                self.done = true;
+                return Some(Err(self.ctx.error(row, "io", e.to_string())));
+            }
+        };
+        let mut lines = match raw {
+            RawRow::Row(lines) => lines,
+            RawRow::TooLong(len) => {
+                let message = format!(
+                    "the row is over {len} bytes, over the limit for one CSV row ({} bytes = \
+                     {JSON_LINE_FACTOR} × --max-article-bytes {} + {JSON_LINE_SLACK}); raise \
+                     --max-article-bytes",
+                    self.cap(),
+                    self.ctx.max_bytes
+                );
+                return Some(Err(self.ctx.error(row, "too_large", message)));
+            }
+            RawRow::Unterminated => return Some(Err(self.unterminated(row))),
+        };
+        // one row's bytes, parsed by the csv crate (quotes, escapes, CRLF)
+        let bytes = lines.concat();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes.as_slice());
+        if let Err(e) = reader.read_byte_record(&mut self.record) {
+            return Some(Err(self.ctx.error(row, "malformed_csv", e.to_string())));
+        }
+        // A row over several lines with the wrong field count: its quote most likely paired with
+        // one in a later row. Read those rows again from the line after this row's first.
+        let expected = self.columns.as_ref().map(|c| c.count);
+        if lines.len() > 1 && expected.is_some_and(|n| n != self.record.len()) {
+            for line in lines.drain(1..).rev() {
+                self.replay.push_front(line);
+            }
+            return Some(Err(self.unterminated(row)));
+        }
+        Some(Ok(()))
+    }
+
+    fn unterminated(&self, row: Option<u64>) -> InputError {
+        self.ctx.error(
+            row,
+            "malformed_csv",
+            "a quoted field opened in this row is not closed where the row ends (unterminated \
+             quote); reading went on at the next line",
+        )
+    }
+
     fn header(&mut self) -> Result<(), InputError> {
         let mut input_error = None;
-        if let Some(e) = sniff_binary(self.reader.get_mut(), &self.ctx) {
+        if let Some(e) = sniff_binary(&mut self.input, &self.ctx) {
             input_error = Some(e);
         } else {
             match self.read_row() {

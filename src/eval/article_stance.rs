@@ -29,7 +29,7 @@ pub fn half(a: &PersentArticle) -> u64 {
 
 /// A person target as a user would write it.
 pub fn person_config(name: &str) -> Result<StanceConfig> {
-    let q = name.replace('\\', " ").replace('"', " ");
+    let q = name.replace(['\\', '"'], " ");
     let toml =
         format!("[[target]]\nname = \"person\"\ndescription = \"{q}\"\nrequire_any = [\"{q}\"]\n");
     StanceConfig::from_toml_str(&toml, Path::new("(PerSenT person target)"))

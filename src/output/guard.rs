@@ -243,7 +243,7 @@ impl<C: SerializeStructVariant> SerializeStructVariant for Compound<C> {
 mod tests {
     use super::*;
 
-    #[derive(Serialize)]
+    #[derive(serde::Serialize)]
     struct Row<'a> {
         id: &'a str,
         score: f32,
@@ -256,6 +256,7 @@ mod tests {
     fn strings_are_guarded_numbers_are_not() {
         let mut w = csv::WriterBuilder::new()
             .has_headers(false)
+            .flexible(true)
             .from_writer(Vec::new());
         w.serialize(Guarded(&Row {
             id: "=1+1",

@@ -894,7 +894,17 @@ pub fn merge(
             }
         }
     }
-    let aggregate = first.aggregate;
+    let mut aggregate = first.aggregate;
+    if aggregate.is_none() && first.components.iter().any(|c| c == "stance") {
+        // shards from before run.json recorded it: --config, else the bundled targets
+        aggregate = match config {
+            Some(c) => Some(*c),
+            None => {
+                let c = crate::stance::config::StanceConfig::load_or_default(None)?;
+                Some((c.min_relevance, c.aggregate))
+            }
+        };
+    }
     if let (Some(given), Some(used)) = (config, aggregate.as_ref()) {
         if given != used {
             return Err(Error::Usage(

@@ -1,6 +1,6 @@
-//! The article as the quotes stage reads it: paragraphs and sentences (the text stage's, or a
-//! plain fallback when the Doc has none), and word tokens that know their lexicon classes and
-//! whether they lie inside a quotation.
+//! The article as the quotes stage reads it: paragraphs and sentences (the text stage's; when the
+//! Doc has none, the text stage's segmentation made here without junk marking), and word tokens
+//! that know their lexicon classes and whether they lie inside a quotation.
 //!
 //! The stage tokenises on its own rather than using `Doc::tokens` because it needs quote marks
 //! as tokens of their own (paired by `marks`) and apostrophes inside words (it’s, Russia’s).
@@ -71,7 +71,7 @@ pub struct Layout {
     pub toks: Vec<Tok>,
 }
 
-/// Abbreviations whose full stop ends no sentence (the fallback segmenter only).
+/// Abbreviations whose full stop belongs to the word ("Mr.", "Sen.", "Jan.").
 const ABBREVIATIONS: [&str; 35] = [
     "mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "cmdr",
     "adm", "maj", "jr", "sr", "prof", "inc", "corp", "co", "ltd", "no", "vs", "jan", "feb", "aug",
@@ -81,16 +81,19 @@ const ABBREVIATIONS: [&str; 35] = [
 impl Layout {
     pub fn new(text: &str, doc: &Doc, lex: &Lexicon, limits: marks::Limits) -> Layout {
         let chars: Vec<char> = text.chars().collect();
-        let (paragraphs, sentences) = if doc.sentences.is_empty() || doc.paragraphs.is_empty() {
-            fallback(&chars)
+        // a Doc without segmentation (the caller ran no text stage, or all of it was junk): the
+        // text stage's segmenter, without junk marking, rather than a second one of our own
+        let own;
+        let doc = if doc.sentences.is_empty() || doc.paragraphs.is_empty() {
+            own = crate::text::analyse(text, &crate::text::TextConfig { clean: false });
+            &own
         } else {
-            let n = chars.len();
-            let clamp = |s: Span| Span::new(s.start.min(n), s.end.min(n));
-            (
-                doc.paragraphs.iter().map(|&p| clamp(p)).collect(),
-                doc.sentences.iter().map(|s| clamp(s.span)).collect(),
-            )
+            doc
         };
+        let n = chars.len();
+        let clamp = |s: Span| Span::new(s.start.min(n), s.end.min(n));
+        let paragraphs: Vec<Span> = doc.paragraphs.iter().map(|&p| clamp(p)).collect();
+        let sentences: Vec<Span> = doc.sentences.iter().map(|s| clamp(s.span)).collect();
         let quotes = marks::find(&chars, &paragraphs, limits);
         let mut layout = Layout {
             chars,
@@ -261,90 +264,6 @@ fn is_combining(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x200C..=0x200D | 0xFE00..=0xFE0F)
 }
 
-/// Paragraphs at line breaks and sentences at '.', '!', '?' (with closing marks) before white
-/// space and an upper-case letter, digit or opening mark: used when the Doc has no segmentation.
-fn fallback(chars: &[char]) -> (Vec<Span>, Vec<Span>) {
-    let mut paragraphs = Vec::new();
-    let mut start = 0;
-    for i in 0..=chars.len() {
-        if i == chars.len() || chars[i] == '\n' {
-            let s = trim(chars, Span::new(start, i));
-            if !s.is_empty() {
-                paragraphs.push(s);
-            }
-            start = i + 1;
-        }
-    }
-    let mut sentences = Vec::new();
-    for para in &paragraphs {
-        let mut s = para.start;
-        let mut i = para.start;
-        while i < para.end {
-            let c = chars[i];
-            if matches!(c, '.' | '!' | '?') && !abbreviation_before(chars, s, i) {
-                let mut j = i + 1;
-                while j < para.end
-                    && (matches!(chars[j], '.' | '!' | '?' | ')') || marks::is_mark_char(chars[j]))
-                {
-                    j += 1;
-                }
-                let mut k = j;
-                while k < para.end && chars[k].is_whitespace() {
-                    k += 1;
-                }
-                if k > j
-                    && k < para.end
-                    && (chars[k].is_uppercase()
-                        || chars[k].is_ascii_digit()
-                        || marks::is_mark_char(chars[k]))
-                {
-                    sentences.push(Span::new(s, j));
-                    s = k;
-                    i = k;
-                    continue;
-                }
-                i = j;
-                continue;
-            }
-            i += 1;
-        }
-        if s < para.end {
-            sentences.push(Span::new(s, para.end));
-        }
-    }
-    (paragraphs, sentences)
-}
-
-/// Whether the full stop at `dot` ends an abbreviation or an initial ("Mr.", "U.S.", "J.").
-fn abbreviation_before(chars: &[char], from: usize, dot: usize) -> bool {
-    if chars[dot] != '.' {
-        return false;
-    }
-    let mut k = dot;
-    while k > from && (chars[k - 1].is_alphanumeric() || chars[k - 1] == '.') {
-        k -= 1;
-    }
-    let word: String = chars[k..dot]
-        .iter()
-        .flat_map(|c| c.to_lowercase())
-        .collect();
-    word.contains('.')
-        || (word.chars().count() == 1 && chars[k].is_uppercase())
-        || ABBREVIATIONS.contains(&word.as_str())
-}
-
-fn trim(chars: &[char], span: Span) -> Span {
-    let mut s = span.start;
-    let mut e = span.end;
-    while s < e && chars[s].is_whitespace() {
-        s += 1;
-    }
-    while e > s && chars[e - 1].is_whitespace() {
-        e -= 1;
-    }
-    Span::new(s, e)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,7 +277,7 @@ mod tests {
     }
 
     #[test]
-    fn fallback_segments() {
+    fn a_doc_without_segmentation_gets_the_text_stage_s() {
         let l =
             layout("Mr. Smith went to the U.S. on Friday. He said “Yes.” Then left.\n\nNext one.");
         let texts: Vec<String> = l.sentences.iter().map(|&s| l.text(s)).collect();

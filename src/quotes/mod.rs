@@ -2,8 +2,10 @@
 //!
 //! Rule-based and deterministic: quotation marks are paired (`marks`), the text is tokenised
 //! with the marks as tokens (`layout`), attributions are read around cue words from the lexicon
-//! in `data/cues.txt` (`extract`, with speaker phrases from `speaker`), and speakers are linked
-//! to the NER stage's entities, or without NER to the fullest form of their name (`resolve`).
+//! in `data/cues.txt` (`extract`, with speaker phrases from `speaker`; `not_speech` keeps out
+//! what only looks like speech: figures, objects of result verbs, things, perceptions), and
+//! speakers are linked to the NER stage's entities, or without NER to the fullest form of their
+//! name (`resolve`).
 //!
 //! - **direct**: the text inside quotation marks (the span excludes the marks), with its
 //!   attribution before or after it, or kept from the previous statement of the paragraph;
@@ -13,8 +15,8 @@
 //!
 //! A quotation interrupted by its attribution ("“A,” he said, “B.”") gives one row per piece,
 //! sharing cue and speaker. `paragraph` and `sentence` index the Doc's segmentation; when the
-//! Doc has none (the text stage switched off), a plain line / full-stop segmentation of the
-//! quotes stage's own.
+//! Doc has none (no text stage ran), the text stage's segmentation made here without junk
+//! marking.
 //!
 //! Every cue has a class ([`CueClass`]: `speech`, `written`, `according_to`, `belief`,
 //! `intention`, in `data/cues.txt`); a run keeps the classes of [`QuotesConfig::classes`]
@@ -75,6 +77,7 @@ pub struct Quote {
 mod extract;
 mod layout;
 pub(crate) mod marks;
+mod not_speech;
 mod resolve;
 mod speaker;
 

@@ -28,13 +28,10 @@
 use crate::pipeline::Analysis;
 use crate::stance::article::{evidence, ArticleModel};
 use crate::stance::{ArticleStance, Probs, StanceLabel, UnitKind, UnitStance};
-use crate::{Error, Result};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Confidence level of the outlet intervals.
 pub const CI_LEVEL: f64 = 0.95;
@@ -562,42 +559,6 @@ pub fn group_seed(seed: u64, key: &[&str]) -> u64 {
 
 fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
-}
-
-// ---------------------------------------------------------------------------------------------
-// CSV helpers
-
-/// Reads all rows of a CSV file with a header.
-pub fn read_rows<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
-    let mut r = csv::Reader::from_path(path).map_err(|e| csv_error(path, e))?;
-    r.deserialize()
-        .map(|row| row.map_err(|e| csv_error(path, e)))
-        .collect()
-}
-
-/// Writes rows to a CSV file with a header (an empty file for no rows).
-pub fn write_rows<T: Serialize>(path: &Path, rows: &[T]) -> Result<()> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| csv_error(path, e))?;
-    for row in rows {
-        w.serialize(row).map_err(|e| csv_error(path, e))?;
-    }
-    w.flush().map_err(|e| Error::io(path, e))
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> Error {
-    if !e.is_io_error() {
-        return Error::Data {
-            path: path.to_path_buf(),
-            msg: e.to_string(),
-        };
-    }
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io(path, io),
-        other => Error::Data {
-            path: path.to_path_buf(),
-            msg: format!("{other:?}"),
-        },
-    }
 }
 
 #[cfg(test)]

@@ -121,6 +121,8 @@ pub struct StanceConfig {
     pub min_relevance: f32,
     pub units: UnitSwitches,
     pub aggregate: AggregateParams,
+    /// things worth telling the user at start-up (e.g. a target with no terms)
+    pub warnings: Vec<String>,
 }
 
 // The file as written; `deny_unknown_fields` turns typos ("min_relevence") into errors.
@@ -199,6 +201,7 @@ impl StanceConfig {
             ));
         }
         let mut names = HashSet::new();
+        let mut warnings = Vec::new();
         let mut targets = Vec::with_capacity(raw.target.len());
         for (i, t) in raw.target.into_iter().enumerate() {
             let at = format!("target #{} ({:?})", i + 1, t.name);
@@ -216,7 +219,16 @@ impl StanceConfig {
                 )));
             }
             let weights = if t.terms.is_empty() {
-                name_terms(&t.require_any)
+                let w = name_terms(&t.require_any);
+                warnings.push(if w.is_empty() {
+                    format!("{at}: no terms and no require_any: no unit can be relevant, so every article is not_relevant")
+                } else {
+                    format!(
+                        "{at}: no [target.terms]; a unit is relevant when it names one of: {}",
+                        w.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )
+                });
+                w
             } else {
                 t.terms
             };
@@ -233,6 +245,7 @@ impl StanceConfig {
             min_relevance: raw.min_relevance,
             units: raw.units,
             aggregate: raw.aggregate,
+            warnings,
         })
     }
 

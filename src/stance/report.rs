@@ -4,7 +4,8 @@
 //! mailed, archived or opened offline. Per target: a chart with each outlet's mean score and its
 //! 95 % interval (whiskers) next to the shares of favor / neutral / against among its relevant
 //! articles, a table with the exact numbers, and the speakers with most relevant quotes.
-use crate::stance::aggregate::{read_rows, OutletRow, SpeakerRow};
+use crate::output::read_rows;
+use crate::stance::aggregate::{OutletRow, SpeakerRow};
 use crate::stance::StanceLabel;
 use crate::{Error, Result};
 use std::fmt::Write;

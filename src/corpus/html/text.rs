@@ -142,7 +142,7 @@ pub fn preclean(doc: &Document) {
             .map(|a| a.text().chars().filter(|c| !c.is_whitespace()).count())
             .sum();
         if chars <= MAX_BOILERPLATE_CHARS || link_chars * 2 >= chars {
-            doomed.push(node.clone());
+            doomed.push(*node);
         }
     }
     for node in doomed {

@@ -1,0 +1,261 @@
+//! What only looks like reported speech: the tests that tell a speech act from an event, a
+//! figure or a thing ("the CAC 40 added 0.3 per cent", "reported a profit of $3.3-billion",
+//! "maintained a lead", "the building suggests", "feeling it rise and fall", "20 pledged
+//! delegates"). The extraction (`extract`) asks them before it keeps a content clause; they read
+//! tokens only.
+use super::layout::{Kind, Tok};
+use super::lexicon::class;
+use super::speaker::{Np, NpKind};
+
+/// Finite auxiliaries: one a few words into a cue's complement shows that it is a clause ("she
+/// believes the deal will hold"), not an object ("she believes the story").
+pub(super) const FINITE: [&str; 32] = [
+    "is",
+    "are",
+    "was",
+    "were",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "has",
+    "have",
+    "had",
+    "may",
+    "might",
+    "must",
+    "does",
+    "did",
+    "won't",
+    "wouldn't",
+    "can't",
+    "cannot",
+    "isn't",
+    "wasn't",
+    "aren't",
+    "weren't",
+    "doesn't",
+    "didn't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "shouldn't",
+    "couldn't",
+];
+/// Nouns of results and figures: "reported a profit", "posted a loss", "a 5 per cent rise".
+pub(super) const RESULTS: [&str; 34] = [
+    "profit",
+    "profits",
+    "loss",
+    "losses",
+    "revenue",
+    "revenues",
+    "earnings",
+    "sales",
+    "income",
+    "gain",
+    "gains",
+    "deficit",
+    "surplus",
+    "growth",
+    "decline",
+    "drop",
+    "increase",
+    "rise",
+    "fall",
+    "dividend",
+    "dividends",
+    "points",
+    "point",
+    "goals",
+    "goal",
+    "runs",
+    "win",
+    "wins",
+    "victory",
+    "defeat",
+    "percent",
+    "per",
+    "cent",
+    "quarter",
+];
+/// Speech verbs that also say what a thing shows ("the building suggests", "the move signals"):
+/// with a subject that is a thing, no one speaks.
+pub(super) const EVIDENCE_VERBS: [&str; 27] = [
+    "suggest",
+    "suggests",
+    "suggested",
+    "suggesting",
+    "signals",
+    "signaled",
+    "signaling",
+    "imply",
+    "implies",
+    "implied",
+    "implying",
+    "underline",
+    "underlines",
+    "underlined",
+    "underscore",
+    "underscores",
+    "underscored",
+    "highlights",
+    "highlighted",
+    "reveal",
+    "reveals",
+    "revealed",
+    "confirms",
+    "confirmed",
+    "shows",
+    "showed",
+    "indicates",
+];
+/// Speech verbs with a sense that is no speech when an object follows them ("maintained a lead",
+/// "declared war", "charged his campaign rent", "added another facet", "reported a loss"): without
+/// "that" their content must be a clause.
+pub(super) const CLAUSE_ONLY: [&str; 20] = [
+    "maintain",
+    "maintains",
+    "maintained",
+    "maintaining",
+    "declare",
+    "declares",
+    "declared",
+    "declaring",
+    "charges",
+    "charged",
+    "charging",
+    "add",
+    "adds",
+    "added",
+    "adding",
+    "reports",
+    "reported",
+    "reporting",
+    "posted",
+    "recorded",
+];
+/// Forms of "say" and "tell": they take any content.
+pub(super) const SAY: [&str; 8] = [
+    "say", "says", "said", "saying", "tell", "tells", "told", "telling",
+];
+/// Belief cues of perception: "feeling it rise and fall", "heard him shout" are no beliefs; they
+/// take a clause only with "that" or a finite verb ("felt he was wrong").
+pub(super) const PERCEPTION: [&str; 12] = [
+    "feel", "feels", "felt", "feeling", "sense", "senses", "sensed", "hears", "heard", "hearing",
+    "see", "saw",
+];
+
+/// One of the words of cue `[i, e]` is in `list`.
+pub(super) fn any_of(toks: &[Tok], (i, e): (usize, usize), list: &[&str]) -> bool {
+    toks[i..=e.min(toks.len().saturating_sub(1))]
+        .iter()
+        .any(|t| list.contains(&t.lower.as_str()))
+}
+
+/// Tokens `[a, b)` are a figure, not a clause: they open with a number or an amount ("0.3
+/// per cent", "$3.3-billion") or a determiner before one or a result noun ("a profit of …",
+/// "a loss"), and no verb follows up to a comma ("50 people died" is a clause).
+pub(super) fn figure_object(toks: &[Tok], a: usize, b: usize) -> bool {
+    let end = (a..b)
+        .find(|&k| toks[k].is_punct(",") || toks[k].is_punct(";") || toks[k].is_mark())
+        .unwrap_or(b)
+        .min(a + 14);
+    // "0.3", "4,512", "$", "3.3-billion"; not "83-year-old"
+    let figure = |t: &Tok| {
+        let w = t.lower.as_str();
+        let amount = ["-billion", "-million", "-trillion", "bn"]
+            .iter()
+            .find_map(|s| w.strip_suffix(s))
+            .unwrap_or(w);
+        (t.kind == Kind::Punct && matches!(w, "$" | "€" | "£" | "¥" | "%"))
+            || (t.is_word()
+                && amount.starts_with(|c: char| c.is_ascii_digit())
+                && amount
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',')))
+    };
+    let Some(first) = toks.get(a).filter(|_| a < end) else {
+        return false;
+    };
+    let opens = figure(first)
+        || (first.is(class::DET)
+            && toks[a + 1..end]
+                .iter()
+                .take(3)
+                .any(|t| figure(t) || RESULTS.contains(&t.lower.as_str())));
+    let verb = toks[a + 1..end].iter().any(|t| {
+        t.is_word()
+            && t.quote.is_none()
+            && (t.is(class::AUX | class::CUE)
+                || FINITE.contains(&t.lower.as_str())
+                || (t.lower.ends_with("ed") && !t.cap)
+                || IRREGULAR_PAST.contains(&t.lower.as_str()))
+    });
+    opens && !verb
+}
+
+/// The participle at `i` modifies a noun ("the announced expansion", "20 pledged delegates",
+/// "a politically charged visit"): after an article, a number or a possessive.
+pub(super) fn adjectival(toks: &[Tok], i: usize, lo: usize) -> bool {
+    if i == lo || !toks[i].lower.ends_with("ed") {
+        return false;
+    }
+    let article = |t: &Tok| t.is_word() && matches!(t.lower.as_str(), "a" | "an" | "the");
+    let p = &toks[i - 1];
+    // a count, not a year ending the subject ("an ad in 2008 questioned whether …")
+    let year = p.lower.len() == 4 && (p.lower.starts_with("19") || p.lower.starts_with("20"));
+    let number = p.is_word() && p.lower.chars().all(|c| c.is_ascii_digit() || c == ',') && !year;
+    let modifier_after_article = (p.lower.ends_with("ly")
+        || matches!(p.lower.as_str(), "most" | "more"))
+        && i - 1 > lo
+        && article(&toks[i - 2]);
+    p.quote.is_none() && (article(p) || number || p.possessive() || modifier_after_article)
+}
+
+/// Tokens `[a, b)` hold a verb within their first 20 tokens, before a full stop or a quotation:
+/// a finite auxiliary or a lower-case past form ("the deal collapsed"; an irregular past such
+/// as "sales rose" is missed, and kept only after "that").
+pub(super) fn clause_like(toks: &[Tok], a: usize, b: usize) -> bool {
+    finite_clause(toks, a, b)
+        || (a + 1..b.min(a + 20))
+            .take_while(|&k| toks[k].quote.is_none() && !toks[k].ends_sentence())
+            .any(|k| {
+                let t = &toks[k];
+                t.is_word()
+                    && !t.cap
+                    && (t.is(class::AUX)
+                        || FINITE.contains(&t.lower.as_str())
+                        || t.lower.ends_with("ed")
+                        || IRREGULAR_PAST.contains(&t.lower.as_str()))
+            })
+}
+
+/// Irregular past forms that say a clause has its verb ("the economy grew 0.3 per cent").
+const IRREGULAR_PAST: [&str; 40] = [
+    "grew", "rose", "fell", "won", "lost", "made", "took", "came", "went", "gave", "got", "held",
+    "kept", "left", "led", "met", "paid", "ran", "sold", "spent", "stood", "began", "became",
+    "brought", "bought", "built", "chose", "fought", "found", "knew", "meant", "sent", "shot",
+    "spoke", "struck", "threw", "broke", "drew", "hit", "cut",
+];
+
+/// A thing is the subject of a verb that also says what things show ("the building
+/// suggests", "the move signals"): a noun phrase that names no person, group or document.
+pub(super) fn thing_speaks(toks: &[Tok], (i, e): (usize, usize), sp: &Np) -> bool {
+    let evidence = i == e && EVIDENCE_VERBS.contains(&toks[i].lower.as_str());
+    // "the two", "the 45-year-old" are people
+    let head = &toks[sp.head];
+    let counted = head.is(class::DET) || head.lower.starts_with(|c: char| c.is_ascii_digit());
+    evidence && matches!(sp.kind, NpKind::Nominal(0)) && sp.of.is_none() && !counted
+}
+
+/// Tokens `[a, b)` open with a subject and a finite verb ("the deal will hold").
+pub(super) fn finite_clause(toks: &[Tok], a: usize, b: usize) -> bool {
+    if a >= b || FINITE.contains(&toks[a].lower.as_str()) {
+        return false;
+    }
+    (a + 1..b.min(a + 8))
+        .take_while(|&k| toks[k].is_word() && toks[k].quote.is_none())
+        .any(|k| FINITE.contains(&toks[k].lower.as_str()))
+}
