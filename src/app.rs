@@ -112,7 +112,12 @@ pub fn run(cli: Cli) -> Result<i32> {
                 }
                 None => None,
             };
-            let summary = crate::pipeline::run::merge(&args.dirs, &args.out, config.as_ref())?;
+            let summary = crate::pipeline::run::merge(
+                &args.dirs,
+                &args.out,
+                config.as_ref(),
+                args.table_format,
+            )?;
             eprintln!(
                 "merged {} folders: {} articles into {}",
                 args.dirs.len(),
@@ -122,7 +127,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(summary.exit_code())
         }
         Command::Compare(args) => {
-            crate::stance::report::compare(&args.out_dir, &args.html)?;
+            crate::output::report::compare(&args.out_dir, &args.html)?;
             eprintln!("report written to {}", args.html.display());
             Ok(0)
         }
@@ -468,7 +473,7 @@ fn fingerprint_options(args: &RunArgs) -> Result<std::collections::BTreeMap<Stri
         ),
         None => {
             use sha2::Digest;
-            let digest = sha2::Sha256::digest(crate::stance::config::DEFAULT_TARGETS_TOML);
+            let digest = sha2::Sha256::digest(crate::config::DEFAULT_TOML);
             let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
             format!("bundled corpus/targets.toml (sha256 {hex})")
         }
@@ -509,6 +514,8 @@ fn run_pipeline(args: &RunArgs) -> Result<i32> {
     if let Some(path) = &args.config {
         check_config(path)?;
     }
+    // the `[quotes]` table is checked whichever stages run: a typo is an error either way
+    crate::quotes::settings::QuotesSettings::load_or_default(args.config.as_deref())?;
     let resolved = crate::machine::threads(args.threads);
     let threads = resolved.n;
     if !args.quiet {
@@ -567,6 +574,7 @@ fn run_pipeline(args: &RunArgs) -> Result<i32> {
         },
         options: fingerprint_options(args)?,
         write_text: args.write_text,
+        table_format: args.table_format,
     };
     for input in &args.inputs {
         if input.as_os_str() != "-" && !input.exists() {

@@ -103,6 +103,10 @@ pub struct RunArgs {
     /// is extracted): the text all offsets refer to.
     #[arg(long)]
     pub write_text: bool,
+    /// Table files: `csv`, `parquet` (typed: integers, floats, nulls, UTF-8 strings; no
+    /// formula guard) or `both`. Parquet is written from the finished CSVs at the end.
+    #[arg(long, value_enum, default_value = "csv", value_name = "FORMAT")]
+    pub table_format: crate::output::TableFormat,
     /// No progress bar or summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -363,4 +367,8 @@ pub struct MergeArgs {
     /// Stance targets used by the shards (for the aggregation settings; default: the bundled file).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Table files of the merged run: csv, parquet or both (default: those of the first shard).
+    /// Shards may be CSV or Parquet.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub table_format: Option<crate::output::TableFormat>,
 }

@@ -40,6 +40,17 @@ pub fn base_model_dir(explicit: Option<&Path>) -> Result<PathBuf> {
     )))
 }
 
+/// `models/NAME` in the current folder, else in the source tree the binary was built from.
+pub fn default_model_dir(name: &str) -> PathBuf {
+    let local = Path::new("models").join(name);
+    if local.join("config.json").is_file() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(name)
+}
+
 /// The device models run on: CUDA when libtorch has it and a GPU is present, else CPU.
 pub fn device() -> Device {
     Device::cuda_if_available()

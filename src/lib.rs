@@ -2,9 +2,13 @@
 //!
 //! Stages, each a module: `corpus` (read) → `text` (clean, segment) → `ner` → `quotes` → `stance`
 //! → `output`; `pipeline` runs them, `train` and `eval` build and measure the models.
+pub mod aggregate;
 pub mod app;
 pub mod cli;
+pub mod component;
+pub mod config;
 pub mod corpus;
+pub mod doc;
 pub mod encoder;
 pub mod error;
 pub mod eval;

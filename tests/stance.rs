@@ -2,13 +2,13 @@
 //! Nothing here needs a model or /work/shared; tests that read the shared data skip without it.
 use newsmine::eval::stance::score;
 use newsmine::output::read_rows;
+use newsmine::output::report;
 use newsmine::stance::aggregate::{
     article_stance, bootstrap_ci, outlet_stance, speaker_stance, AggregateParams, ArticleStanceRow,
     OutletRow, QuoteStanceRow, SpeakerRow,
 };
 use newsmine::stance::config::StanceConfig;
 use newsmine::stance::data::{self, DataFormat, StanceExample};
-use newsmine::stance::report;
 use newsmine::stance::{Probs, StanceLabel, UnitKind, UnitStance};
 use newsmine::text::Span;
 use newsmine::Error;

@@ -7,16 +7,18 @@
 //! The split: PerSenT articles are cut in two halves by a stable hash of their DOCUMENT_INDEX
 //! (`shard_of(id, 2)`): half 0 fits the article model, half 1 measures it. The unit model is
 //! trained on the other file (dev.csv), so neither half was seen by it.
+use crate::aggregate::article::{evidence, ArticleModel, Features};
+use crate::aggregate::{self, article_stance_with};
+use crate::component::Component;
 use crate::corpus::Article;
+use crate::doc::Analysis;
+use crate::doc::StanceLabel;
 use crate::eval::stance::{score, StanceReport};
-use crate::pipeline::{Analysis, Component, Pipeline};
-use crate::stance::aggregate::{self, article_stance_with};
-use crate::stance::article::{evidence, ArticleModel, Features};
+use crate::pipeline::Pipeline;
 use crate::stance::component::StanceStage;
 use crate::stance::config::StanceConfig;
 use crate::stance::data::sets::{read_persent_articles, PersentArticle};
 use crate::stance::model::{StanceModel, StanceModelConfig};
-use crate::stance::StanceLabel;
 use crate::Result;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -275,8 +277,8 @@ pub fn fit(
         "class_power": class_power,
         "reports": &reports,
     });
-    crate::train::write_atomic(
-        &dir.join(crate::stance::article::FILE_NAME),
+    crate::output::write_atomic(
+        &dir.join(crate::aggregate::article::FILE_NAME),
         serde_json::to_string_pretty(&model)?.as_bytes(),
     )?;
     Ok(reports)

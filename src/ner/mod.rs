@@ -6,62 +6,8 @@ pub mod model;
 
 pub use model::{NerConfig, NerModel};
 
+pub use crate::doc::{Entity, EntityLabel};
 use crate::text::Span;
-use serde::Serialize;
-
-/// Entity types (CoNLL-2003).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub enum EntityLabel {
-    PER,
-    ORG,
-    LOC,
-    MISC,
-}
-
-impl EntityLabel {
-    pub const ALL: [EntityLabel; 4] = [
-        EntityLabel::PER,
-        EntityLabel::ORG,
-        EntityLabel::LOC,
-        EntityLabel::MISC,
-    ];
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            EntityLabel::PER => "PER",
-            EntityLabel::ORG => "ORG",
-            EntityLabel::LOC => "LOC",
-            EntityLabel::MISC => "MISC",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "PER" => Some(EntityLabel::PER),
-            "ORG" => Some(EntityLabel::ORG),
-            "LOC" => Some(EntityLabel::LOC),
-            "MISC" => Some(EntityLabel::MISC),
-            _ => None,
-        }
-    }
-}
-
-/// One entity mention in an article.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Entity {
-    /// 0-based index within the article, in text order
-    pub id: usize,
-    /// index into `Doc::sentences`
-    pub sentence: usize,
-    pub span: Span,
-    /// `text == article.text[span]`, always
-    pub text: String,
-    pub label: EntityLabel,
-    /// mean probability of the mention's word labels
-    pub score: f32,
-    /// the fullest name of this entity in the article ("Pashinian" → "Nikol Pashinian")
-    pub canonical: String,
-    /// normalised form of `canonical`, for counting across articles
-    pub key: String,
-}
 
 /// Normalises a token for the model (curly quotes as plain ones, as in the training data); the
 /// text that offsets refer to is untouched.
@@ -107,13 +53,13 @@ pub fn entities_from_tags(
     out
 }
 
-impl crate::pipeline::Component for NerModel {
+impl crate::component::Component for NerModel {
     fn name(&self) -> &'static str {
         "ner"
     }
 
     /// All sentences of the batch go through the model together (length-bucketed inside).
-    fn process(&self, batch: &mut [crate::pipeline::Analysis]) -> crate::Result<()> {
+    fn process(&self, batch: &mut [crate::doc::Analysis]) -> crate::Result<()> {
         let mut sentences: Vec<Vec<std::borrow::Cow<'_, str>>> = Vec::new();
         let mut owner = Vec::new();
         for (a, an) in batch.iter().enumerate() {

@@ -3,7 +3,7 @@ use super::decode::{viterbi, LABELS};
 use crate::encoder::{self, shape, Backbone};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use tch::{nn, nn::Module, Device, Kind, Tensor};
 use tokenizers::Tokenizer;
 
@@ -37,7 +37,7 @@ pub struct NerConfig {
 impl Default for NerConfig {
     fn default() -> Self {
         NerConfig {
-            model_dir: default_model_dir("ner"),
+            model_dir: crate::encoder::default_model_dir("ner"),
             base_dir: None,
             batch_size: 32,
             max_tokens: 256,
@@ -45,17 +45,6 @@ impl Default for NerConfig {
             bf16: false,
         }
     }
-}
-
-/// `models/NAME` in the current folder, else in the source tree the binary was built from.
-pub fn default_model_dir(name: &str) -> PathBuf {
-    let local = Path::new("models").join(name);
-    if local.join("config.json").is_file() {
-        return local;
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join(name)
 }
 
 /// The network: encoder body with shape embeddings, dropout, and a linear layer over the first

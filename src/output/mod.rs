@@ -6,8 +6,11 @@
 //! place, `Table::write`, for every string cell of every table (ids too), so that the same value
 //! reads the same in every table and joins line up. Rows hold raw values.
 mod guard;
+pub mod parquet;
+pub use parquet::TableFormat;
+pub mod report;
 use crate::corpus::InputError;
-use crate::pipeline::Analysis;
+use crate::doc::Analysis;
 use crate::{Error, Result};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -42,6 +45,13 @@ pub fn unguard(s: &str) -> &str {
     }
 }
 
+/// Writes a file through a temporary name, so a killed process never leaves half a file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
 /// Reads a table written by `Table`, with the formula guard taken off every cell: the program
 /// works on raw values only (joins between tables compare what the input said).
 pub fn read_rows<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
@@ -49,15 +59,37 @@ pub fn read_rows<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>> 
         path: path.to_path_buf(),
         msg: e.to_string(),
     };
-    let mut r = csv::Reader::from_path(path).map_err(bad)?;
-    let headers = r.headers().map_err(bad)?.clone();
+    let (headers, records) = table_records(path)?;
     let mut rows = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(bad)?;
-        let raw: csv::StringRecord = rec.iter().map(unguard).collect();
+    for rec in records {
+        let raw: csv::StringRecord = rec?.iter().map(unguard).collect();
         rows.push(raw.deserialize(Some(&headers)).map_err(bad)?);
     }
     Ok(rows)
+}
+
+/// Records of a finished table, one at a time.
+pub type Records = Box<dyn Iterator<Item = Result<csv::StringRecord>>>;
+
+/// The header and records of the table `NAME.csv` at `path`, cells as the CSV holds them
+/// (guarded). A run with `--table-format parquet` keeps only `NAME.parquet`: then that is read.
+pub fn table_records(path: &Path) -> Result<(csv::StringRecord, Records)> {
+    let parquet_path = path.with_extension("parquet");
+    if !path.is_file() && parquet_path.is_file() {
+        let (header, records) = parquet::read_as_csv(&parquet_path)?;
+        return Ok((header.into(), Box::new(records.into_iter().map(Ok))));
+    }
+    let p = path.to_path_buf();
+    let bad = move |e: csv::Error| Error::Data {
+        path: p.clone(),
+        msg: e.to_string(),
+    };
+    let mut r = csv::Reader::from_path(path).map_err(&bad)?;
+    let headers = r.headers().map_err(&bad)?.clone();
+    Ok((
+        headers,
+        Box::new(r.into_records().map(move |rec| rec.map_err(&bad))),
+    ))
 }
 
 /// One CSV table being written to `NAME.csv.tmp`, renamed to `NAME.csv` by `finish`.
@@ -542,7 +574,7 @@ impl Tables {
 
     /// Writes every row that one analysed article contributes.
     pub fn write_analysis(&mut self, a: &Analysis) -> Result<()> {
-        for r in crate::stance::aggregate::article_rows(a) {
+        for r in crate::aggregate::article_rows(a) {
             self.article_stance.write(&r)?;
         }
         let art = &a.article;
@@ -574,7 +606,7 @@ impl Tables {
             })?;
         }
         let first = a.article_stance.first();
-        let relevant = first.filter(|s| s.stance != crate::stance::StanceLabel::NotRelevant);
+        let relevant = first.filter(|s| s.stance != crate::doc::StanceLabel::NotRelevant);
         let status = if !a.failures.is_empty() {
             "partial"
         } else if !art.warnings.is_empty() {
@@ -664,7 +696,7 @@ impl Tables {
         }
         for s in &a.stance {
             let speaker = match s.unit {
-                crate::stance::UnitKind::Quote => a
+                crate::doc::UnitKind::Quote => a
                     .quotes
                     .iter()
                     .find(|q| q.id == s.unit_id)
@@ -674,9 +706,9 @@ impl Tables {
             self.stance.write(&StanceRow {
                 article_id: id,
                 unit: match s.unit {
-                    crate::stance::UnitKind::Quote => "quote",
-                    crate::stance::UnitKind::Sentence => "sentence",
-                    crate::stance::UnitKind::Paragraph => "paragraph",
+                    crate::doc::UnitKind::Quote => "quote",
+                    crate::doc::UnitKind::Sentence => "sentence",
+                    crate::doc::UnitKind::Paragraph => "paragraph",
                 },
                 unit_id: s.unit_id,
                 start: s.span.start,

@@ -1,10 +1,8 @@
 //! `newsmine run`: streams articles through the components in batches and writes the tables.
 use super::{Analysis, Component};
+use crate::aggregate::{self, AggregateParams, ArticleStanceRow, OutletRow, QuoteStanceRow};
 use crate::corpus::{readers, Article, InputError};
 use crate::output::{Table, Tables};
-use crate::stance::aggregate::{
-    self, AggregateParams, ArticleStanceRow, OutletRow, QuoteStanceRow,
-};
 use crate::text::{self, TextConfig};
 use crate::{Error, Result};
 use rayon::prelude::*;
@@ -134,6 +132,8 @@ pub struct RunSummary {
     pub quote_classes: Vec<String>,
     /// quotes whose speaker resolves to nothing (`speaker_reason = unresolved`)
     pub unresolved_speakers: usize,
+    /// the files the tables were written as (`--table-format`); `merge` writes the same
+    pub table_format: crate::output::TableFormat,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -265,6 +265,8 @@ pub struct RunConfig {
     pub options: BTreeMap<String, String>,
     /// write `texts.jsonl` for every article, not only for extracted (HTML) ones
     pub write_text: bool,
+    /// CSV, Parquet or both (Parquet is converted from the finished CSVs)
+    pub table_format: crate::output::TableFormat,
 }
 
 /// Stable shard of a key: sha256, first 8 bytes, modulo `n` (same on every machine and version).
@@ -324,10 +326,10 @@ struct JsonResult<'a> {
     n_paragraphs: usize,
     n_sentences: usize,
     n_tokens: usize,
-    entities: &'a [crate::ner::Entity],
-    quotes: &'a [crate::quotes::Quote],
-    stance: &'a [crate::stance::UnitStance],
-    article_stance: &'a [crate::stance::ArticleStance],
+    entities: &'a [crate::doc::Entity],
+    quotes: &'a [crate::doc::Quote],
+    stance: &'a [crate::doc::UnitStance],
+    article_stance: &'a [crate::doc::ArticleStance],
     warnings: &'a [String],
     failures: &'a [(String, String)],
 }
@@ -484,6 +486,7 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
         threads: rayon::current_num_threads(),
         quote_classes: config.quote_classes.clone(),
         aggregate: config.aggregate,
+        table_format: config.table_format,
         ..Default::default()
     };
     for p in &config.model_files {
@@ -554,6 +557,10 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
             } else {
                 let _ = std::fs::remove_file(dir.join(LEDGER));
                 let _ = std::fs::remove_file(dir.join("run.json"));
+                // Parquet tables of an earlier run here would look like this run's
+                for t in crate::output::parquet::TABLES {
+                    let _ = std::fs::remove_file(dir.join(format!("{t}.parquet")));
+                }
                 Sink::Tables(Box::new(Tables::create(dir, config.write_text)?))
             }
         }
@@ -593,7 +600,7 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
                 summary.unresolved_speakers += a
                     .quotes
                     .iter()
-                    .filter(|q| q.reason.as_deref() == Some(crate::quotes::UNRESOLVED))
+                    .filter(|q| q.reason.as_deref() == Some(crate::doc::UNRESOLVED))
                     .count();
             }
             summary.articles += 1;
@@ -630,7 +637,10 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
                 summary_words: summary.words,
                 summary_unresolved: summary.unresolved_speakers,
             };
-            crate::train::write_atomic(&dir.join(PROGRESS), serde_json::to_string(&p)?.as_bytes())?;
+            crate::output::write_atomic(
+                &dir.join(PROGRESS),
+                serde_json::to_string(&p)?.as_bytes(),
+            )?;
         }
         Ok(())
     };
@@ -699,11 +709,12 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
             let dir = config.out.as_deref().unwrap_or(Path::new("."));
             tables.finish()?;
             finish_dir(dir, config.aggregate.as_ref(), &mut summary)?;
+            crate::output::parquet::write_tables(dir, config.table_format)?;
         }
     }
     summary.seconds = start.elapsed().as_secs_f64();
     if let Some(dir) = &config.out {
-        crate::train::write_atomic(
+        crate::output::write_atomic(
             &dir.join("run.json"),
             serde_json::to_string_pretty(&summary)?.as_bytes(),
         )?;
@@ -834,6 +845,7 @@ pub fn merge(
     dirs: &[PathBuf],
     out: &Path,
     config: Option<&(f32, AggregateParams)>,
+    table_format: Option<crate::output::TableFormat>,
 ) -> Result<RunSummary> {
     let start = Instant::now();
     if dirs.is_empty() {
@@ -928,6 +940,7 @@ pub fn merge(
             shard: None,
             ..first.fingerprint.clone()
         },
+        table_format: table_format.unwrap_or(first.table_format),
         ..Default::default()
     };
     for t in crate::output::PER_ARTICLE_TABLES {
@@ -935,12 +948,9 @@ pub fn merge(
         // an article in two folders would count twice in every aggregate
         let mut ids: std::collections::HashMap<String, &PathBuf> = Default::default();
         for d in dirs {
-            let path = d.join(format!("{t}.csv"));
-            let mut r = csv::Reader::from_path(&path).map_err(|e| Error::Data {
-                path: path.clone(),
-                msg: e.to_string(),
-            })?;
-            let header: Vec<String> = r.headers()?.iter().map(|h| h.to_string()).collect();
+            // NAME.csv, else the NAME.parquet of a `--table-format parquet` shard
+            let (header, records) = crate::output::table_records(&d.join(format!("{t}.csv")))?;
+            let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
             let tbl = match &mut table {
                 Some(tb) => tb,
                 None => table.insert(Table::create(
@@ -949,7 +959,7 @@ pub fn merge(
                     &header.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
                 )?),
             };
-            for rec in r.records() {
+            for rec in records {
                 let rec = rec?;
                 if t == "articles" {
                     let id = rec.get(0).unwrap_or_default().to_string();
@@ -983,8 +993,9 @@ pub fn merge(
         summary.articles_with_failures += r.articles_with_failures;
     }
     finish_dir(out, aggregate.as_ref(), &mut summary)?;
+    crate::output::parquet::write_tables(out, summary.table_format)?;
     summary.seconds = start.elapsed().as_secs_f64();
-    crate::train::write_atomic(
+    crate::output::write_atomic(
         &out.join("run.json"),
         serde_json::to_string_pretty(&summary)?.as_bytes(),
     )?;

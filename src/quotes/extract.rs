@@ -22,7 +22,7 @@ use super::not_speech;
 use super::resolve::{Resolved, Resolver};
 use super::speaker::{self, namey, Np, NpKind};
 use super::{Quote, QuoteKind, QuotesConfig};
-use crate::ner::Entity;
+use crate::doc::Entity;
 use crate::text::{Doc, Span};
 use std::collections::HashMap;
 

@@ -7,10 +7,11 @@
 //! entry (a type of `class::CUE | class::COMPLEMENT`) also has a [`CueClass`]: what kind of
 //! attribution it makes in that role ("vowed" is `speech` as a verb with a clause, `intention`
 //! with an infinitive).
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
+
+pub use crate::doc::CueClass;
 
 /// The built-in lexicon file.
 pub const BUILTIN: &str = include_str!("../../data/cues.txt");
@@ -75,57 +76,6 @@ pub mod class {
         ("title", TITLE),
         ("stop", STOP),
     ];
-}
-
-/// What kind of attribution a cue makes. The default output keeps the first three (what quote
-/// datasets mean by a quote); `belief` and `intention` are attributions in PolNeAR's wide sense.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CueClass {
-    /// say, tell, announce, deny, warn; a colon or dash before quoted words
-    Speech,
-    /// write, tweet, post, report
-    Written,
-    /// "according to X"
-    AccordingTo,
-    /// think, believe, hope, found, showed; an attitude toward an object (endorse, condemn)
-    Belief,
-    /// plan, decide, vow to, want, call for: a plan is no statement unless it was announced
-    Intention,
-}
-
-impl CueClass {
-    pub const ALL: [CueClass; 5] = [
-        CueClass::Speech,
-        CueClass::Written,
-        CueClass::AccordingTo,
-        CueClass::Belief,
-        CueClass::Intention,
-    ];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            CueClass::Speech => "speech",
-            CueClass::Written => "written",
-            CueClass::AccordingTo => "according_to",
-            CueClass::Belief => "belief",
-            CueClass::Intention => "intention",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<CueClass> {
-        CueClass::ALL.into_iter().find(|c| c.as_str() == name)
-    }
-
-    /// The class of an entry of cue type `ty` that names none (a lexicon file of one's own).
-    fn default_for(ty: u32) -> CueClass {
-        match ty {
-            class::PREP => CueClass::AccordingTo,
-            class::BELIEF | class::OBJECT => CueClass::Belief,
-            class::INTENT => CueClass::Intention,
-            _ => CueClass::Speech,
-        }
-    }
 }
 
 impl std::fmt::Display for CueClass {
@@ -245,7 +195,7 @@ impl Lexicon {
             }
             let words: Vec<String> = phrase.iter().map(|w| normalise(w)).collect();
             if is_cue {
-                let c = cue_class.unwrap_or_else(|| CueClass::default_for(flag));
+                let c = cue_class.unwrap_or_else(|| default_class(flag));
                 let list = lex.classes.entry(words.join(" ")).or_default();
                 match list.iter_mut().find(|(f, _)| *f == flag) {
                     Some(entry) => entry.1 = c,
@@ -325,6 +275,16 @@ pub fn normalise(word: &str) -> String {
         })
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// The class of an entry of cue type `ty` that names none (a lexicon file of one's own).
+fn default_class(ty: u32) -> CueClass {
+    match ty {
+        class::PREP => CueClass::AccordingTo,
+        class::BELIEF | class::OBJECT => CueClass::Belief,
+        class::INTENT => CueClass::Intention,
+        _ => CueClass::Speech,
+    }
 }
 
 #[cfg(test)]

@@ -24,55 +24,8 @@
 //! cue of a class left out is no cue at all.
 pub mod lexicon;
 pub mod settings;
-use crate::text::Span;
-pub use lexicon::{CueClass, CueClasses};
-use serde::Serialize;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum QuoteKind {
-    Direct,
-    Mixed,
-    Indirect,
-}
-
-impl QuoteKind {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            QuoteKind::Direct => "direct",
-            QuoteKind::Mixed => "mixed",
-            QuoteKind::Indirect => "indirect",
-        }
-    }
-}
-
-/// `speaker_reason` of a speaker phrase that resolves to nothing: a pronoun without an
-/// antecedent, a noun phrase ("the ministry", "the statement") the article ties to no name.
-pub const UNRESOLVED: &str = "unresolved";
-
-/// One statement with its attribution.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Quote {
-    /// 0-based index within the article, in text order
-    pub id: usize,
-    pub kind: QuoteKind,
-    /// the statement's content (for direct quotes: inside the marks)
-    pub span: Span,
-    pub text: String,
-    /// the cue word or phrase ("said", "according to") and where it is
-    pub cue: Option<(String, Span)>,
-    /// the class of the cue in the role it played (`None` without a cue)
-    pub cue_class: Option<CueClass>,
-    /// the speaker mention as written ("the ministry", "he", "Hugh Hill")
-    pub speaker: Option<(String, Span)>,
-    /// the entity the speaker refers to, if resolved
-    pub speaker_canonical: Option<String>,
-    pub speaker_label: Option<String>,
-    /// why there is no (resolved) speaker, when there is none
-    pub reason: Option<String>,
-    pub paragraph: usize,
-    pub sentence: usize,
-}
+pub use crate::doc::{CueClass, Quote, QuoteKind, UNRESOLVED};
+pub use lexicon::CueClasses;
 
 mod extract;
 mod layout;
@@ -150,18 +103,18 @@ impl QuoteExtractor {
         &self,
         text: &str,
         doc: &crate::text::Doc,
-        entities: &[crate::ner::Entity],
+        entities: &[crate::doc::Entity],
     ) -> Vec<Quote> {
         extract::extract(&self.config, &self.lexicon, text, doc, entities)
     }
 }
 
-impl crate::pipeline::Component for QuoteExtractor {
+impl crate::component::Component for QuoteExtractor {
     fn name(&self) -> &'static str {
         "quotes"
     }
 
-    fn process(&self, batch: &mut [crate::pipeline::Analysis]) -> crate::Result<()> {
+    fn process(&self, batch: &mut [crate::doc::Analysis]) -> crate::Result<()> {
         batch
             .par_iter_mut()
             .for_each(|a| a.quotes = self.extract(&a.article.text, &a.doc, &a.entities));

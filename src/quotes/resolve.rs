@@ -17,7 +17,7 @@
 use super::layout::{Layout, Tok};
 use super::lexicon::class;
 use super::speaker::{namey, sentence_initial, Np, NpKind};
-use crate::ner::{Entity, EntityLabel};
+use crate::doc::{Entity, EntityLabel};
 use std::collections::HashMap;
 
 /// What a speaker refers to.

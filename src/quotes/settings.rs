@@ -47,8 +47,8 @@ impl QuotesSettings {
                 Self::from_toml_str(&text, path)
             }
             None => Self::from_toml_str(
-                crate::stance::config::DEFAULT_TARGETS_TOML,
-                Path::new("corpus/targets.toml"),
+                crate::config::DEFAULT_TOML,
+                Path::new(crate::config::DEFAULT_PATH),
             ),
         }
     }

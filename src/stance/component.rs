@@ -1,11 +1,12 @@
 //! The stance pipeline stage: picks the units relevant to each target, classifies them in one
 //! batched model call, and aggregates them into the article's stance.
-use super::aggregate::article_stance_with;
-use super::article::ArticleModel;
 use super::config::StanceConfig;
 use super::model::StanceModel;
 use super::{UnitKind, UnitStance};
-use crate::pipeline::{Analysis, Component};
+use crate::aggregate::article::ArticleModel;
+use crate::aggregate::article_stance_with;
+use crate::component::Component;
+use crate::doc::Analysis;
 use crate::text::Span;
 use crate::Result;
 

@@ -26,10 +26,10 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// The bundled default targets file.
-pub const DEFAULT_TARGETS_TOML: &str = include_str!("../../corpus/targets.toml");
 /// Where the bundled file lives, for error messages.
-const DEFAULT_TARGETS_PATH: &str = "corpus/targets.toml";
+use crate::config::DEFAULT_PATH as DEFAULT_TARGETS_PATH;
+/// The bundled default targets file.
+pub use crate::config::DEFAULT_TOML as DEFAULT_TARGETS_TOML;
 
 /// One weighted relevance term.
 #[derive(Clone, Debug, PartialEq)]
@@ -137,10 +137,10 @@ struct RawConfig {
     aggregate: AggregateParams,
     #[serde(default)]
     target: Vec<RawTarget>,
-    /// the quotes stage's `[quotes]` table (read by `crate::quotes::settings`), checked here too
-    /// so that a typo in it is an error whichever stages run
+    /// the quotes stage's `[quotes]` table: read and checked by `crate::quotes::settings` (the
+    /// app checks it whichever stages run)
     #[serde(default, rename = "quotes")]
-    _quotes: crate::quotes::settings::QuotesSettings,
+    _quotes: Option<toml::Table>,
 }
 
 #[derive(Deserialize)]

@@ -3,7 +3,6 @@
 use super::data::mark::Marker;
 use super::Probs;
 use crate::encoder::{self, Backbone};
-use crate::ner::model::default_model_dir;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -42,7 +41,7 @@ pub struct StanceModelConfig {
 impl Default for StanceModelConfig {
     fn default() -> Self {
         StanceModelConfig {
-            model_dir: default_model_dir("stance"),
+            model_dir: encoder::default_model_dir("stance"),
             base_dir: None,
             batch_size: 32,
             max_tokens: 192,

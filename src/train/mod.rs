@@ -5,6 +5,7 @@ pub mod ner;
 pub mod stance;
 
 use crate::encoder::{clip_grad_norm, load_weights, save_weights};
+pub use crate::output::write_atomic;
 use crate::{Error, Result};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -89,13 +90,6 @@ impl Checkpoint {
             serde_json::to_string_pretty(self)?.as_bytes(),
         )
     }
-}
-
-/// Writes a file through a temporary name, so a killed process never leaves half a file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
 /// Progress lines on stderr with loss, speed and time left.

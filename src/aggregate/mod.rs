@@ -1,4 +1,5 @@
-//! From unit stances to article, speaker and outlet stances. Pure arithmetic, no models.
+//! From unit stances to article, speaker and outlet stances. Pure arithmetic and the small
+//! learned article model ([`article`]); no libtorch, depends on `doc` only.
 //!
 //! # Article stance
 //!
@@ -25,9 +26,11 @@
 //! [`QuoteStanceRow`]), so shard outputs can be concatenated and aggregated afterwards; results do
 //! not depend on row order (groups are sorted, bootstrap samples are drawn from sorted scores with a
 //! seed derived from the group's key).
-use crate::pipeline::Analysis;
-use crate::stance::article::{evidence, ArticleModel};
-use crate::stance::{ArticleStance, Probs, StanceLabel, UnitKind, UnitStance};
+use crate::doc::Analysis;
+pub mod article;
+
+use crate::doc::{ArticleStance, Probs, StanceLabel, UnitKind, UnitStance};
+use article::{evidence, ArticleModel};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Deserializer, Serialize};

@@ -1,14 +1,14 @@
 //! The learned article-level judgement: a small multinomial logistic regression over features of
 //! an article's unit stances toward one target, trained on PerSenT document labels
 //! (`newsmine train article-stance`) and stored as `article_model.json` in the stance model
-//! folder. Without that file the margin rule of [`super::aggregate`] decides.
+//! folder. Without that file the margin rule of [`super`] decides.
 //!
 //! Why learned: a weighted mean of sentence stances over-reads criticism *quoted* in an article
 //! as the author's own view, and the sentences that name a person are not all equally telling
 //! (headline and lede set the tone). The regression weighs author-voice sentences, quotes, the
 //! lede, extremes and counts as the data says.
-use super::aggregate::{combine, is_relevant, score};
-use super::{Probs, UnitKind, UnitStance};
+use super::{combine, is_relevant, score};
+use crate::doc::{Probs, UnitKind, UnitStance};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::Path;

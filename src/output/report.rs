@@ -4,9 +4,9 @@
 //! mailed, archived or opened offline. Per target: a chart with each outlet's mean score and its
 //! 95 % interval (whiskers) next to the shares of favor / neutral / against among its relevant
 //! articles, a table with the exact numbers, and the speakers with most relevant quotes.
-use crate::output::read_rows;
-use crate::stance::aggregate::{OutletRow, SpeakerRow};
-use crate::stance::StanceLabel;
+use super::read_rows;
+use crate::aggregate::{OutletRow, SpeakerRow};
+use crate::doc::StanceLabel;
 use crate::{Error, Result};
 use std::fmt::Write;
 use std::path::Path;
@@ -17,7 +17,8 @@ pub const TOP_SPEAKERS: usize = 15;
 /// Reads `outlets.csv` (required) and `speakers.csv` (optional) from `out_dir` and writes the page.
 pub fn compare(out_dir: &Path, html: &Path) -> Result<()> {
     let outlets_path = out_dir.join("outlets.csv");
-    if !outlets_path.exists() {
+    // a run with `--table-format parquet` has outlets.parquet instead (read_rows reads either)
+    if !outlets_path.exists() && !outlets_path.with_extension("parquet").exists() {
         return Err(Error::Usage(format!(
             "{} not found: `compare` reads the outlets.csv and speakers.csv of a newsmine output folder",
             outlets_path.display()
@@ -25,11 +26,12 @@ pub fn compare(out_dir: &Path, html: &Path) -> Result<()> {
     }
     let outlets: Vec<OutletRow> = read_rows(&outlets_path)?;
     let speakers_path = out_dir.join("speakers.csv");
-    let speakers: Vec<SpeakerRow> = if speakers_path.exists() {
-        read_rows(&speakers_path)?
-    } else {
-        Vec::new()
-    };
+    let speakers: Vec<SpeakerRow> =
+        if speakers_path.exists() || speakers_path.with_extension("parquet").exists() {
+            read_rows(&speakers_path)?
+        } else {
+            Vec::new()
+        };
     let page = render(&outlets, &speakers, &out_dir.display().to_string());
     std::fs::write(html, page).map_err(|e| Error::io(html, e))
 }

@@ -1,0 +1,90 @@
+//! Quoted statements with their attribution (assigned by the `quotes` stage).
+use super::Span;
+use serde::{Deserialize, Serialize};
+
+/// What kind of attribution a cue makes. The default output keeps the first three (what quote
+/// datasets mean by a quote); `belief` and `intention` are attributions in PolNeAR's wide sense.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CueClass {
+    /// say, tell, announce, deny, warn; a colon or dash before quoted words
+    Speech,
+    /// write, tweet, post, report
+    Written,
+    /// "according to X"
+    AccordingTo,
+    /// think, believe, hope, found, showed; an attitude toward an object (endorse, condemn)
+    Belief,
+    /// plan, decide, vow to, want, call for: a plan is no statement unless it was announced
+    Intention,
+}
+
+impl CueClass {
+    pub const ALL: [CueClass; 5] = [
+        CueClass::Speech,
+        CueClass::Written,
+        CueClass::AccordingTo,
+        CueClass::Belief,
+        CueClass::Intention,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CueClass::Speech => "speech",
+            CueClass::Written => "written",
+            CueClass::AccordingTo => "according_to",
+            CueClass::Belief => "belief",
+            CueClass::Intention => "intention",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<CueClass> {
+        CueClass::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    Direct,
+    Mixed,
+    Indirect,
+}
+
+impl QuoteKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            QuoteKind::Direct => "direct",
+            QuoteKind::Mixed => "mixed",
+            QuoteKind::Indirect => "indirect",
+        }
+    }
+}
+
+/// `speaker_reason` of a speaker phrase that resolves to nothing: a pronoun without an
+/// antecedent, a noun phrase ("the ministry", "the statement") the article ties to no name.
+pub const UNRESOLVED: &str = "unresolved";
+
+/// One statement with its attribution.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Quote {
+    /// 0-based index within the article, in text order
+    pub id: usize,
+    pub kind: QuoteKind,
+    /// the statement's content (for direct quotes: inside the marks)
+    pub span: Span,
+    pub text: String,
+    /// the cue word or phrase ("said", "according to") and where it is
+    pub cue: Option<(String, Span)>,
+    /// the class of the cue in the role it played (`None` without a cue)
+    pub cue_class: Option<CueClass>,
+    /// the speaker mention as written ("the ministry", "he", "Hugh Hill")
+    pub speaker: Option<(String, Span)>,
+    /// the entity the speaker refers to, if resolved
+    pub speaker_canonical: Option<String>,
+    pub speaker_label: Option<String>,
+    /// why there is no (resolved) speaker, when there is none
+    pub reason: Option<String>,
+    pub paragraph: usize,
+    pub sentence: usize,
+}
