@@ -78,7 +78,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             if let Some(m) = model {
                 config.model_dir = m;
             }
-            crate::train::set_threads(threads);
+            crate::train::set_threads(threads.n);
             let model = crate::ner::NerModel::new(config)?;
             let started = std::time::Instant::now();
             let sentences = crate::ner::conll::read_conll(&conll)?;
@@ -166,7 +166,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 zero_shot,
                 max_per_set,
             };
-            crate::train::set_threads(threads);
+            crate::train::set_threads(threads.n);
             let model = crate::stance::model::StanceModel::new(stance_model_config(model, bf16))?;
             let rows = crate::eval::stance::score_sets(&model, &sets, &sel)?;
             if json {
@@ -190,7 +190,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             json,
             threads,
         }) => {
-            crate::train::set_threads(threads);
+            crate::train::set_threads(threads.n);
             let reports = crate::eval::article_stance::evaluate(
                 &persent,
                 stance_model_config(model, crate::machine::use_bf16(precision)),
@@ -223,7 +223,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             precision,
             threads,
         }) => {
-            crate::train::set_threads(threads);
+            crate::train::set_threads(threads.n);
             let config = stance_model_config(model, crate::machine::use_bf16(precision));
             let dir = config.model_dir.clone();
             for r in crate::eval::article_stance::fit(&persent, config, l2, class_power)? {
@@ -278,7 +278,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             if let Some(n) = limit {
                 gold.truncate(n);
             }
-            crate::train::set_threads(threads);
+            crate::train::set_threads(threads.n);
             let mut components: Vec<Box<dyn Component>> = Vec::new();
             if !no_ner {
                 let mut config = crate::ner::NerConfig::default();
@@ -558,7 +558,6 @@ fn run_pipeline(args: &RunArgs) -> Result<i32> {
         resume: args.resume,
         read,
         batch: args.batch,
-        threads,
         quiet: args.quiet,
         model_files,
         aggregate: stance.map(|s| (s.min_relevance, s.aggregate)),

@@ -19,6 +19,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the pipeline over files and folders and write the tables to --out.
+    #[command(after_help = RUN_AFTER_HELP)]
     Run(RunArgs),
     /// Train a task model on annotated data (fine-tunes the base encoder).
     #[command(subcommand)]
@@ -31,6 +32,39 @@ pub enum Command {
     /// Draw the outlet comparison of a run's output as a self-contained HTML page.
     Compare(CompareArgs),
 }
+
+/// The end of `run --help`: what lands in --out, exit codes, the hidden files.
+const RUN_AFTER_HELP: &str = "\
+Tables written to --out (columns: docs/SCHEMA.md; NAME.csv, NAME.parquet or both, --table-format):
+  articles        one row per article: metadata, counts, status, stance toward the first target
+  entities        one row per entity mention (offsets, label, canonical name)
+  entity_counts   mentions per canonical entity per article
+  quotes          one row per statement: kind, text, cue, speaker and how it was resolved
+  stance          one row per classified unit (quote, sentence, paragraph) x target
+  article_stance  one row per article x target
+  speakers        one row per outlet x speaker x target
+  outlets         one row per outlet x target, with a bootstrap interval
+  errors          one row per record or stage that failed
+  texts.jsonl     the text every offset refers to (HTML inputs; all with --write-text)
+  run.json        the manifest: inputs, settings, model sha256s, counts, seconds per stage
+With input `-` and no --out: one JSON line per article on stdout instead (errors as
+{\"error\": ...} lines), no files.
+
+Files of the run itself in --out:
+  .newsmine-progress.json  checkpoint after every batch (table lengths, counts, fingerprint);
+                           present while running or after a kill, removed when the run ends.
+                           `--resume` continues from it
+  .newsmine-ledger.jsonl   the articles and input errors already done, by id (what --resume
+                           skips); kept after the run, replaced by the next fresh run
+  .newsmine-write-test     probe that --out is writable, removed at once
+  NAME.csv.tmp, NAME.parquet.tmp
+                           tables being written, renamed to NAME.csv / NAME.parquet at the end
+
+Exit codes:
+  0  every record processed
+  1  some records or stages failed: each is a row of errors.csv, every other article is processed
+  2  usage or set-up error (bad flag, missing input, model, libtorch or --config, unwritable
+     --out, a --resume or merge that does not match): one message naming the flag and the fix";
 
 /// Pipeline components that can be switched off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -181,9 +215,8 @@ pub enum TrainCommand {
         /// Model precision, as `run --precision` (the features must be those of a run).
         #[arg(long, value_enum, default_value = "auto")]
         precision: crate::machine::Precision,
-        /// libtorch threads (0 = all cores).
-        #[arg(long, short = 'j', default_value_t = 0)]
-        threads: usize,
+        #[command(flatten)]
+        threads: ThreadsArg,
     },
 }
 
@@ -240,9 +273,8 @@ pub enum EvalCommand {
         bf16: bool,
         #[arg(long)]
         json: bool,
-        /// libtorch threads (0 = all cores; 1 is fastest on a busy machine).
-        #[arg(long, short = 'j', default_value_t = 0)]
-        threads: usize,
+        #[command(flatten)]
+        threads: ThreadsArg,
     },
     /// Quote and speaker scores against PolNeAR attributions.
     Quotes {
@@ -258,9 +290,8 @@ pub enum EvalCommand {
         limit: Option<usize>,
         #[arg(long)]
         json: bool,
-        /// libtorch threads (0 = all cores; 1 is fastest on a busy machine).
-        #[arg(long, short = 'j', default_value_t = 0)]
-        threads: usize,
+        #[command(flatten)]
+        threads: ThreadsArg,
     },
     /// HTML extraction: the article-extraction benchmark (scored as its evaluate.py, with
     /// trafilatura from the same run when installed) and page metadata.
@@ -317,9 +348,8 @@ pub enum EvalCommand {
         dev_fraction: f32,
         #[arg(long)]
         json: bool,
-        /// libtorch threads (0 = all cores; 1 is fastest on a busy machine).
-        #[arg(long, short = 'j', default_value_t = 0)]
-        threads: usize,
+        #[command(flatten)]
+        threads: ThreadsArg,
     },
     /// Article-level stance on PerSenT through the run path (one target per article's main
     /// person): macro-F1, accuracy, Spearman, prediction shares; margin rule vs learned model.
@@ -341,9 +371,8 @@ pub enum EvalCommand {
         precision: crate::machine::Precision,
         #[arg(long)]
         json: bool,
-        /// libtorch threads (0 = all cores; 1 is fastest on a busy machine).
-        #[arg(long, short = 'j', default_value_t = 0)]
-        threads: usize,
+        #[command(flatten)]
+        threads: ThreadsArg,
     },
 }
 
@@ -371,4 +400,12 @@ pub struct MergeArgs {
     /// Shards may be CSV or Parquet.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub table_format: Option<crate::output::TableFormat>,
+}
+
+/// `-j/--threads`, shared by the eval and fit commands.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct ThreadsArg {
+    /// libtorch threads (0 = the usable cores not kept busy by other processes).
+    #[arg(long = "threads", short = 'j', default_value_t = 0)]
+    pub n: usize,
 }

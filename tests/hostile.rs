@@ -766,7 +766,7 @@ fn one_failing_article_does_not_fail_its_batch() {
         let bad = t.contains("PANIC") || t.contains("ERROR");
         assert_eq!(!a.failures.is_empty(), bad, "{t}: {:?}", a.failures);
         if bad {
-            assert_eq!(a.failures[0].0, "poison");
+            assert_eq!(a.failures[0].stage, "poison");
             assert_eq!(
                 a.article.title, "",
                 "a failed article keeps its state from before"

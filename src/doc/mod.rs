@@ -158,8 +158,17 @@ pub struct Article {
     pub junk: Vec<(usize, usize, &'static str)>,
 }
 
+impl StageFailure {
+    pub fn new(stage: &str, message: impl Into<String>) -> Self {
+        StageFailure {
+            stage: stage.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
 /// A stage that failed on one article; the article still gets its rows.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StageFailure {
     pub stage: String,
     pub message: String,
@@ -175,6 +184,6 @@ pub struct Analysis {
     pub stance: Vec<UnitStance>,
     /// one per target, in config order
     pub article_stance: Vec<ArticleStance>,
-    /// (stage, message) for a stage that failed on this article; the article still gets its rows
-    pub failures: Vec<(String, String)>,
+    /// the stages that failed on this article; the article still gets its rows
+    pub failures: Vec<StageFailure>,
 }

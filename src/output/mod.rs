@@ -596,7 +596,11 @@ impl Tables {
                 message: Cow::from(w),
             })?;
         }
-        for (stage, msg) in &a.failures {
+        for crate::doc::StageFailure {
+            stage,
+            message: msg,
+        } in &a.failures
+        {
             self.errors.write(&ErrorRow {
                 source: Cow::from(&art.source),
                 record: "".into(),

@@ -466,7 +466,7 @@ mod tests {
              speaker_start,speaker_end,speaker_canonical,speaker_label,speaker_reason,paragraph,sentence\n",
         );
         raw += "'=1+1,0,direct,3,10,\"a, \"\"b\"\"\",said,12,16,speech,,,,,,no speaker found,0,0\n";
-        raw += "x,1,indirect,20,42,-minus,,,,,he,1,3,Hugh Hill,PER,,1,2\n";
+        raw += "x,1,indirect,20,42,'-minus,,,,,he,1,3,Hugh Hill,PER,,1,2\n";
         std::fs::write(&csv_path, &raw).unwrap();
         let pq = dir.path().join("quotes.parquet");
         assert_eq!(csv_to_parquet(&csv_path, &pq, "quotes").unwrap(), 2);

@@ -1,4 +1,5 @@
 //! The pipeline: a list of named components run over batches of analysed articles.
+pub mod progress;
 pub mod run;
 
 pub use run::{run, Pipeline, RunConfig, RunSummary};

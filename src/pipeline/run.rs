@@ -8,7 +8,6 @@ use crate::{Error, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -43,7 +42,7 @@ impl Pipeline {
                             chars: text::CharIndex::new(&article.text),
                             ..Default::default()
                         },
-                        vec![("text".to_string(), panic_message(&panic))],
+                        vec![crate::doc::StageFailure::new("text", panic_message(&panic))],
                     ),
                 };
                 Analysis {
@@ -69,13 +68,16 @@ impl Pipeline {
                             let mut alone = a.clone();
                             match run_component(c.as_ref(), std::slice::from_mut(&mut alone)) {
                                 None => *a = alone,
-                                Some(msg) => a.failures.push((c.name().to_string(), msg)),
+                                Some(msg) => a
+                                    .failures
+                                    .push(crate::doc::StageFailure::new(c.name(), msg)),
                             }
                         }
                     }
                     None => {
                         for a in batch.iter_mut() {
-                            a.failures.push((c.name().to_string(), msg.clone()));
+                            a.failures
+                                .push(crate::doc::StageFailure::new(c.name(), msg.clone()));
                         }
                     }
                 }
@@ -156,10 +158,11 @@ impl RunSummary {
 impl std::fmt::Display for RunSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let wps = self.words as f64 / self.seconds.max(1e-9);
+        let stdout = self.out == "<stdout>";
         write!(
             f,
             "newsmine: {} articles ({} words) in {:.1} s ({:.0} words/s) with {}; {} entities, {} quotes ({} with an unresolved speaker), {} stance rows; \
-             {} records failed and {} articles had a stage fail (see errors.csv). Tables in {}",
+             {} records failed and {} articles had a stage fail ({}). {}",
             self.articles,
             self.words,
             self.seconds,
@@ -171,8 +174,28 @@ impl std::fmt::Display for RunSummary {
             self.rows.get("stance").copied().unwrap_or(0),
             self.failed_records,
             self.articles_with_failures,
-            self.out
-        )
+            // stdin mode writes no errors.csv: errors are JSON lines among the results
+            if stdout { "see the {\"error\": …} lines on stdout" } else { "see errors.csv" },
+            if stdout { "Results as JSON lines on stdout".to_string() } else { format!("Tables in {}", self.out) }
+        )?;
+        // every BBC-like corpus with the bundled targets: say why stance is empty, and the fix
+        let stance_ran = self.components.iter().any(|c| c == "stance");
+        if stance_ran && self.articles > 0 && self.rows.get("stance").copied().unwrap_or(0) == 0 {
+            write!(
+                f,
+                "\nnewsmine: no article passed any stance target's scope gate (`require_any`) \
+                 and `min_relevance`, so every article is not_relevant. The targets come from {}; \
+                 for another topic give your own targets file with --config FILE \
+                 (copy corpus/targets.toml and edit it)",
+                self.fingerprint
+                    .options
+                    .get("--config")
+                    // the path without its sha256
+                    .and_then(|v| v.split(" (sha256").next())
+                    .unwrap_or("the bundled corpus/targets.toml")
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -249,7 +272,6 @@ pub struct RunConfig {
     pub out: Option<PathBuf>,
     pub read: readers::ReadOptions,
     pub batch: usize,
-    pub threads: usize,
     pub quiet: bool,
     /// model files to record (path, sha256) in run.json
     pub model_files: Vec<PathBuf>,
@@ -294,20 +316,6 @@ pub fn parse_shard(s: &str) -> Result<(u64, u64)> {
     Ok((i, n))
 }
 
-fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let pb = indicatif::ProgressBar::new_spinner();
-    pb.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {pos} articles, {per_sec}, {elapsed} {msg}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    pb
-}
-
 /// Where results go: CSV tables in a folder, or JSON lines on stdout.
 enum Sink {
     Tables(Box<Tables>),
@@ -331,7 +339,7 @@ struct JsonResult<'a> {
     stance: &'a [crate::doc::UnitStance],
     article_stance: &'a [crate::doc::ArticleStance],
     warnings: &'a [String],
-    failures: &'a [(String, String)],
+    failures: &'a [crate::doc::StageFailure],
 }
 
 impl Sink {
@@ -565,7 +573,12 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
             }
         }
     };
-    let pb = progress_bar(config.quiet);
+    // advanced per article written; RefCell: the batch closure below only borrows its captures
+    let progress = std::cell::RefCell::new(super::progress::Progress::start(
+        config.quiet,
+        &config.inputs,
+        config.read.format,
+    ));
     // Reading runs ahead in its own thread, bounded to two batches: memory stays flat however
     // large the corpus.
     let (tx, rx) = crossbeam_channel::bounded::<std::result::Result<Article, InputError>>(
@@ -589,6 +602,7 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
         let batch = pipeline.annotate(std::mem::take(pending), &mut summary.stage_seconds);
         for a in &batch {
             sink.write_analysis(a)?;
+            progress.borrow_mut().article(&a.article);
             if let Sink::Jsonl(_) = sink {
                 for (k, n) in [
                     ("entities", a.entities.len()),
@@ -609,7 +623,6 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
                 summary.articles_with_failures += 1;
             }
         }
-        pb.inc(batch.len() as u64);
         if let (Sink::Tables(tables), Some(dir)) = (sink, &config.out) {
             // Checkpoint after every batch: flush tables, append to the ledger, then record where
             // both end (the progress file is replaced atomically).
@@ -702,7 +715,7 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
     reader
         .join()
         .map_err(|_| Error::Other("the reader thread panicked".into()))?;
-    pb.finish_and_clear();
+    progress.borrow().finish();
     match sink {
         Sink::Jsonl(mut w) => w.flush().map_err(|e| Error::io("<stdout>", e))?,
         Sink::Tables(tables) => {
