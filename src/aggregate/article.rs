@@ -7,7 +7,7 @@
 //! as the author's own view, and the sentences that name a person are not all equally telling
 //! (headline and lede set the tone). The regression weighs author-voice sentences, quotes, the
 //! lede, extremes and counts as the data says.
-use super::{combine, is_relevant, score};
+use super::{combine, is_relevant, quotes_and_voice, score};
 use crate::doc::{Probs, UnitKind, UnitStance};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -65,20 +65,7 @@ pub fn evidence(units: &[&UnitStance], min_relevance: f32) -> Option<ArticleEvid
     if relevant.is_empty() {
         return None;
     }
-    let quotes: Vec<&UnitStance> = relevant
-        .iter()
-        .copied()
-        .filter(|u| u.unit == UnitKind::Quote)
-        .collect();
-    // The author's voice: sentences (else paragraphs) with no relevant quote inside them.
-    let text_kind = [UnitKind::Sentence, UnitKind::Paragraph]
-        .into_iter()
-        .find(|k| relevant.iter().any(|u| u.unit == *k));
-    let voice: Vec<&UnitStance> = relevant
-        .iter()
-        .copied()
-        .filter(|u| Some(u.unit) == text_kind && !quotes.iter().any(|q| q.span.overlaps(&u.span)))
-        .collect();
+    let (quotes, voice) = quotes_and_voice(&relevant);
     let chosen: Vec<&UnitStance> = quotes.iter().chain(&voice).copied().collect();
     let chosen = if chosen.is_empty() {
         relevant.clone()

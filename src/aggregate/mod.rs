@@ -198,6 +198,28 @@ pub fn article_stance_with(
     a
 }
 
+/// The relevant units split into the quotes and the author's voice: sentences (else
+/// paragraphs) holding no relevant quote — a sentence with a quote in it is represented by the
+/// quote, so no words count twice. Both keep the order of `relevant`.
+pub fn quotes_and_voice<'a>(
+    relevant: &[&'a UnitStance],
+) -> (Vec<&'a UnitStance>, Vec<&'a UnitStance>) {
+    let text_kind = [UnitKind::Sentence, UnitKind::Paragraph]
+        .into_iter()
+        .find(|k| relevant.iter().any(|u| u.unit == *k));
+    let quotes: Vec<&UnitStance> = relevant
+        .iter()
+        .copied()
+        .filter(|u| u.unit == UnitKind::Quote)
+        .collect();
+    let voice = relevant
+        .iter()
+        .copied()
+        .filter(|u| Some(u.unit) == text_kind && !quotes.iter().any(|q| q.span.overlaps(&u.span)))
+        .collect();
+    (quotes, voice)
+}
+
 fn margin_rule_stance(
     target: &str,
     units: &[UnitStance],
@@ -208,21 +230,11 @@ fn margin_rule_stance(
         .iter()
         .filter(|u| u.target == target && is_relevant(u, min_relevance))
         .collect();
-    let text_kind = [UnitKind::Sentence, UnitKind::Paragraph]
-        .into_iter()
-        .find(|k| relevant.iter().any(|u| u.unit == *k));
-    let quotes: Vec<&UnitStance> = relevant
-        .iter()
-        .copied()
-        .filter(|u| u.unit == UnitKind::Quote)
-        .collect();
+    let (quotes, voice) = quotes_and_voice(&relevant);
     let chosen: Vec<&UnitStance> = relevant
         .iter()
         .copied()
-        .filter(|u| match u.unit {
-            UnitKind::Quote => true,
-            k => Some(k) == text_kind && !quotes.iter().any(|q| q.span.overlaps(&u.span)),
-        })
+        .filter(|u| quotes.iter().chain(&voice).any(|c| std::ptr::eq(*c, *u)))
         .collect();
     match combine(chosen.iter().map(|u| (u.probs, u.relevance))) {
         Some(probs) => ArticleStance {

@@ -484,6 +484,19 @@ pub const PER_ARTICLE_TABLES: [&str; 7] = [
     "errors",
 ];
 
+/// Every table a run writes: the per-article ones and the two aggregates.
+pub const TABLES: [&str; 9] = [
+    PER_ARTICLE_TABLES[0],
+    PER_ARTICLE_TABLES[1],
+    PER_ARTICLE_TABLES[2],
+    PER_ARTICLE_TABLES[3],
+    PER_ARTICLE_TABLES[4],
+    PER_ARTICLE_TABLES[5],
+    "speakers",
+    "outlets",
+    PER_ARTICLE_TABLES[6],
+];
+
 /// Data rows of a finished CSV table (0 when it is missing).
 pub fn count_rows(path: &Path) -> Result<usize> {
     if !path.is_file() {

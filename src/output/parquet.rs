@@ -221,17 +221,7 @@ pub const COLUMNS: &[(&str, &[Col])] = &[
 ];
 
 /// The tables a run writes, in the order they are converted.
-pub const TABLES: [&str; 9] = [
-    "articles",
-    "entities",
-    "entity_counts",
-    "quotes",
-    "stance",
-    "article_stance",
-    "speakers",
-    "outlets",
-    "errors",
-];
+pub use super::TABLES;
 
 /// The type of `table.column`; a column not declared above is a nullable string, so a column
 /// added to a table still converts (the unit test keeps the declarations complete).
