@@ -176,8 +176,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             } else {
                 print!("{}", crate::eval::stance::table(&rows));
             }
-            if sel.heldout.is_some() && !json {
-                println!("(dev parts: each set's own dev/val split, else the part `train stance --seed {}` held out)", sel.heldout.unwrap_or(13));
+            if let (Some(seed), false) = (sel.heldout, json) {
+                println!("(dev parts: each set's own dev/val split, else the part `train stance --seed {seed}` held out)");
             }
             Ok(0)
         }

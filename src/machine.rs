@@ -19,6 +19,11 @@ pub enum Precision {
 /// Whether the CPU computes bfloat16 natively (AVX512-BF16 or AMX-BF16), so that bf16 is faster
 /// than fp32 rather than emulated.
 pub fn cpu_has_native_bf16() -> bool {
+    static NATIVE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *NATIVE.get_or_init(probe_native_bf16)
+}
+
+fn probe_native_bf16() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512bf16") {

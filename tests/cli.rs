@@ -1,39 +1,8 @@
 //! The binary end to end: `newsmine run` on the bundled corpus and on broken inputs, exit codes,
 //! and the tables' invariants (offsets slice the input text exactly).
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_newsmine"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn models_present() -> bool {
-    let ok = root().join("models/ner/model.safetensors").is_file()
-        && root().join("models/stance/model.safetensors").is_file();
-    if !ok {
-        eprintln!("skipping model checks: models/ner or models/stance not present");
-    }
-    ok
-}
-
-fn read_table(dir: &Path, name: &str) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(dir.join(format!("{name}.csv"))).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            headers
-                .iter()
-                .zip(rec.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
+mod common;
+use common::{bin, models_present, read_table, root};
 
 /// Undo the spreadsheet-formula guard the writer adds.
 fn cell(s: &str) -> &str {

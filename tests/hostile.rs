@@ -3,41 +3,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_newsmine"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn models_present() -> bool {
-    let ok = root().join("models/ner/model.safetensors").is_file()
-        && root().join("models/stance/model.safetensors").is_file();
-    if !ok {
-        eprintln!("skipping model checks: models/ner or models/stance not present");
-    }
-    ok
-}
-
-/// Rows of a table as header → raw cell (the formula guard left on).
-fn read_table(dir: &Path, name: &str) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(dir.join(format!("{name}.csv")))
-        .unwrap_or_else(|e| panic!("{name}.csv: {e}"));
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            headers
-                .iter()
-                .zip(rec.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
+mod common;
+use common::{bin, models_present, read_table, root};
 
 /// Undo the spreadsheet-formula guard (docs/SCHEMA.md).
 fn cell(s: &str) -> &str {

@@ -2,18 +2,11 @@
 //! captions, share bars, `<noscript>`) is handled, metadata reaches articles.csv, and (when
 //! `../shared` is present) the benchmark figures hold.
 use newsmine::corpus::html::{self, MAX_DEPTH};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_newsmine"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{bin, read_table, root};
 
 fn shared(rel: &str) -> Option<PathBuf> {
     let p = root().join("../shared/data/news").join(rel);
@@ -131,20 +124,6 @@ fn deep_page_is_an_error_row_and_the_run_goes_on() {
     let articles = read_table(&out, "articles");
     assert_eq!(articles.len(), 1, "{articles:?}");
     assert!(articles[0]["source"].ends_with("good.html"));
-}
-
-fn read_table(dir: &Path, name: &str) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(dir.join(format!("{name}.csv"))).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            headers
-                .iter()
-                .zip(rec.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 #[test]

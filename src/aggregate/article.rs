@@ -7,7 +7,7 @@
 //! as the author's own view, and the sentences that name a person are not all equally telling
 //! (headline and lede set the tone). The regression weighs author-voice sentences, quotes, the
 //! lede, extremes and counts as the data says.
-use super::{combine, is_relevant, quotes_and_voice, score};
+use super::{chosen_units, combine, is_relevant, score};
 use crate::doc::{Probs, UnitKind, UnitStance};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -65,13 +65,11 @@ pub fn evidence(units: &[&UnitStance], min_relevance: f32) -> Option<ArticleEvid
     if relevant.is_empty() {
         return None;
     }
-    let (quotes, voice) = quotes_and_voice(&relevant);
+    let (quotes, voice): (Vec<&UnitStance>, Vec<&UnitStance>) = chosen_units(&relevant)
+        .into_iter()
+        .partition(|u| u.unit == UnitKind::Quote);
+    // quotes first, then the author's sentences (the order the features were fitted with)
     let chosen: Vec<&UnitStance> = quotes.iter().chain(&voice).copied().collect();
-    let chosen = if chosen.is_empty() {
-        relevant.clone()
-    } else {
-        chosen
-    };
     let mean = combine(chosen.iter().map(|u| (u.probs, u.relevance)))?;
     let scores: Vec<f32> = chosen.iter().map(|u| score(&u.probs)).collect();
     let lede: Vec<&UnitStance> = voice

@@ -198,26 +198,25 @@ pub fn article_stance_with(
     a
 }
 
-/// The relevant units split into the quotes and the author's voice: sentences (else
-/// paragraphs) holding no relevant quote — a sentence with a quote in it is represented by the
-/// quote, so no words count twice. Both keep the order of `relevant`.
-pub fn quotes_and_voice<'a>(
-    relevant: &[&'a UnitStance],
-) -> (Vec<&'a UnitStance>, Vec<&'a UnitStance>) {
+/// The units an article aggregate counts, in the order of `relevant`: its quotes, and the
+/// author's voice — sentences (else paragraphs) holding no relevant quote. A sentence with a quote
+/// in it is represented by the quote, so no words count twice.
+pub fn chosen_units<'a>(relevant: &[&'a UnitStance]) -> Vec<&'a UnitStance> {
     let text_kind = [UnitKind::Sentence, UnitKind::Paragraph]
         .into_iter()
         .find(|k| relevant.iter().any(|u| u.unit == *k));
-    let quotes: Vec<&UnitStance> = relevant
+    let is_quote = |u: &UnitStance| u.unit == UnitKind::Quote;
+    relevant
         .iter()
         .copied()
-        .filter(|u| u.unit == UnitKind::Quote)
-        .collect();
-    let voice = relevant
-        .iter()
-        .copied()
-        .filter(|u| Some(u.unit) == text_kind && !quotes.iter().any(|q| q.span.overlaps(&u.span)))
-        .collect();
-    (quotes, voice)
+        .filter(|u| {
+            is_quote(u)
+                || (Some(u.unit) == text_kind
+                    && !relevant
+                        .iter()
+                        .any(|q| is_quote(q) && q.span.overlaps(&u.span)))
+        })
+        .collect()
 }
 
 fn margin_rule_stance(
@@ -230,12 +229,7 @@ fn margin_rule_stance(
         .iter()
         .filter(|u| u.target == target && is_relevant(u, min_relevance))
         .collect();
-    let (quotes, voice) = quotes_and_voice(&relevant);
-    let chosen: Vec<&UnitStance> = relevant
-        .iter()
-        .copied()
-        .filter(|u| quotes.iter().chain(&voice).any(|c| std::ptr::eq(*c, *u)))
-        .collect();
+    let chosen = chosen_units(&relevant);
     match combine(chosen.iter().map(|u| (u.probs, u.relevance))) {
         Some(probs) => ArticleStance {
             target: target.to_string(),

@@ -205,12 +205,9 @@ pub fn train(data: &StanceTrainData, opts: &TrainOptions) -> Result<()> {
     let mut examples: Vec<(Pair, i64)> = Vec::new();
     let mut sets: Vec<(usize, usize, f64)> = Vec::new(); // (first index, count, weight)
     for (format, tr) in &by_set {
-        let mut tr = tr.clone();
-        if let Some(n) = opts.limit {
-            tr.truncate(n);
-        }
+        let tr = &tr[..opts.limit.map_or(tr.len(), |n| n.min(tr.len()))];
         let first = examples.len();
-        for e in &tr {
+        for e in tr {
             examples.push((
                 encode_pair(&tok, &e.target, &e.text, opts.max_tokens, mark)?,
                 e.label as i64,
