@@ -87,4 +87,7 @@ pub struct Quote {
     pub reason: Option<String>,
     pub paragraph: usize,
     pub sentence: usize,
+    /// the quote model's probability that this is a real attribution (`None` when the model
+    /// did not run: rules only)
+    pub confidence: Option<f32>,
 }

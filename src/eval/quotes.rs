@@ -756,6 +756,7 @@ mod tests {
             reason: None,
             paragraph: 0,
             sentence: 0,
+            confidence: None,
         }
     }
 

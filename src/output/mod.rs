@@ -362,6 +362,7 @@ pub struct QuoteRow<'a> {
     pub speaker_reason: Option<&'a str>,
     pub paragraph: usize,
     pub sentence: usize,
+    pub confidence: Option<f32>,
 }
 pub const QUOTE_HEADER: &[&str] = header!(
     article_id,
@@ -381,7 +382,8 @@ pub const QUOTE_HEADER: &[&str] = header!(
     speaker_label,
     speaker_reason,
     paragraph,
-    sentence
+    sentence,
+    confidence
 );
 
 #[derive(Serialize)]
@@ -709,6 +711,7 @@ impl Tables {
                 speaker_reason: q.reason.as_deref(),
                 paragraph: q.paragraph,
                 sentence: q.sentence,
+                confidence: q.confidence,
             })?;
         }
         for s in &a.stance {

@@ -148,6 +148,7 @@ pub const COLUMNS: &[(&str, &[Col])] = &[
             col("speaker_reason", S, true),
             col("paragraph", I, false),
             col("sentence", I, false),
+            col("confidence", F, true),
         ],
     ),
     (
@@ -453,10 +454,11 @@ mod tests {
         let csv_path = dir.path().join("quotes.csv");
         let mut raw = String::from(
             "article_id,quote_id,kind,start,end,text,cue,cue_start,cue_end,cue_class,speaker,\
-             speaker_start,speaker_end,speaker_canonical,speaker_label,speaker_reason,paragraph,sentence\n",
+             speaker_start,speaker_end,speaker_canonical,speaker_label,speaker_reason,paragraph,sentence,\
+             confidence\n",
         );
-        raw += "'=1+1,0,direct,3,10,\"a, \"\"b\"\"\",said,12,16,speech,,,,,,no speaker found,0,0\n";
-        raw += "x,1,indirect,20,42,'-minus,,,,,he,1,3,Hugh Hill,PER,,1,2\n";
+        raw += "'=1+1,0,direct,3,10,\"a, \"\"b\"\"\",said,12,16,speech,,,,,,no speaker found,0,0,0.875\n";
+        raw += "x,1,indirect,20,42,'-minus,,,,,he,1,3,Hugh Hill,PER,,1,2,\n";
         std::fs::write(&csv_path, &raw).unwrap();
         let pq = dir.path().join("quotes.parquet");
         assert_eq!(csv_to_parquet(&csv_path, &pq, "quotes").unwrap(), 2);

@@ -1478,6 +1478,7 @@ impl Extraction<'_> {
                     reason,
                     paragraph: l.paragraph_at(s.span.start),
                     sentence: l.sentence_at(s.span.start),
+                    confidence: None,
                 }
             })
             .collect()
