@@ -6,7 +6,7 @@ BIN := target/release/newsmine
 OUT ?= out
 DATA ?= ../shared/data
 
-.PHONY: setup build run test lint eval-ner eval-quotes eval-stance eval-html train-stance bench clean-out
+.PHONY: setup build run test test-spark lint eval-ner eval-quotes eval-stance eval-html train-stance bench clean-out
 
 setup:
 	@bash scripts/setup.sh
@@ -20,6 +20,11 @@ run: build
 
 test: setup
 	cargo test --release --locked
+
+# rdd.pipe on a local Spark (installs PySpark into .deps/spark-venv and a Java runtime when
+# missing; skips with a message where it cannot): its JSON lines equal one `newsmine run -`.
+test-spark: build
+	bash scripts/test_spark.sh
 
 lint: setup
 	cargo fmt --check

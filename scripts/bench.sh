@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # newsmine benchmark on the BBC corpus (../shared/data/news/bbc_news, 2,225 articles), side by side
 # with what a user would otherwise run, one tool after the other on the same machine, 2 threads each:
-#   newsmine run          all stages, and with stages switched off (per-stage costs)
-#   spaCy                 en_core_web_sm 3.8 NER through nlp.pipe (n_process=1)
+#   newsmine run          the default, each precision, each with and without the run-wide cache;
+#                         BBC-relevant stance targets; stages switched off (per-stage costs)
+#   CoNLL-2003            each newsmine mode's NER F1 on eng.testb through the run path
+#                         (`newsmine eval ner --run-path`), so speed and accuracy are read together
+#   spaCy                 en_core_web_sm 3.8 NER alone and the full pipeline, through nlp.pipe
 #   Python transformers   newsmine's own NER and stance networks, end to end (scripts/bench_python.py)
-#   memory                the corpus xK against x1: peak RSS must not grow with corpus size
-# Prints a table (words/s, articles/s, peak RSS, seconds per stage, ratios) and writes it as JSON to
-# $OUT_DIR/bench.json (default bench-out/). Speed is quoted as ratios measured in the same run.
+#   memory                the articles xK (each copy a new article) against x1: peak RSS must not grow
+# Prints one table (words/s, articles/s, peak RSS, load average at start, CoNLL F1, cache hits) and
+# writes it as JSON to $OUT_DIR/bench.json (default bench-out/). Speed is quoted as ratios measured in
+# the same run.
 #
 # usage: bash scripts/bench.sh [--limit N] [--scale K] [--scale-limit N] [--ner-model DIR]
 #                              [--stance-model DIR] [--out DIR] [--variants LIST] [--no-python]
-#                              [--no-spacy] [--spacy-full] [--no-scale] [--threads N] [--attn A]
-#                              [--bf16] [--python-bf16]
+#                              [--no-spacy] [--no-spacy-full] [--no-scale] [--no-conll] [--conll FILE]
+#                              [--threads N] [--attn A] [--precision P] [--python-bf16]
+#                              [--install-python]
 #   --limit N         N articles, spread evenly over the corpus (default: all 2,225)
 #   --scale K         the memory check reads the articles K times (default 10)
 #   --scale-limit N   articles in the memory check, x1 and xK (default 200, at most --limit; 0 = all:
@@ -19,15 +24,23 @@
 #   --ner-model DIR   NER model folder (default models/ner)
 #   --stance-model DIR  stance model folder (default models/stance; when missing, a placeholder with
 #                     the NER encoder and a random head is made for the speed measurements)
-#   --variants LIST   newsmine runs, comma-separated from: all,stance-heavy,skip-stance,ner-only,text-only
-#                     (default: all of them; stance-heavy uses BBC-relevant targets so that stance
-#                     has work: the bundled targets concern Armenia-Azerbaijan, 3 BBC articles)
+#   --variants LIST   newsmine runs, comma-separated from: default,default-nocache,fp32,fp32-nocache,
+#                     bf16,bf16-nocache,stance-heavy,stance-heavy-nocache,skip-stance,ner-only,text-only
+#                     (default: all but skip-stance; `all` is the old name of `default`).
+#                     default = no precision flag (`auto`: bf16 where the CPU has it, else fp32);
+#                     -nocache = with `--no-cache`; stance-heavy uses BBC-relevant targets so that
+#                     stance has work (the bundled targets concern Armenia-Azerbaijan, 3 BBC articles)
+#   --precision P     precision of stance-heavy, skip-stance, ner-only and the memory check (default
+#                     auto, i.e. no flag); --bf16 is --precision bf16
+#   --conll FILE      the CoNLL file each mode is scored on (default $DATA/ner/conll2003/eng.testb)
 #   --threads N       threads for every tool (default 2)
 #   --attn eager|sdpa  attention of the Python transformers run (default eager, as newsmine computes it)
-#   --bf16            newsmine runs its models in bfloat16 (`newsmine run --bf16`)
-#   --python-bf16     the Python transformers run too (weights and activations in bfloat16, as newsmine)
+#   --python-bf16     the Python transformers run in bfloat16 (weights and activations, as newsmine bf16)
+#   --install-python  install the spaCy / Python tools into .deps/bench-venv when missing (about 5.4 GB:
+#                     PyPI's torch 2.4.0 for Linux is the CUDA build); without it, a missing venv leaves
+#                     those rows out, saying so
 #   --out DIR         where bench.json and each run's files go (default bench-out/)
-#   --no-python, --no-spacy, --no-scale   leave that part out; --spacy-full  also spaCy with every component
+#   --no-python, --no-spacy, --no-spacy-full, --no-scale, --no-conll   leave that part out
 # Environment: DATA (default ../shared/data), PYTHON (default python3) for the venv.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,15 +52,18 @@ SCALE_LIMIT=200
 NER_MODEL=""
 STANCE_MODEL=""
 OUT_DIR="bench-out"
-VARIANTS="all,stance-heavy,skip-stance,ner-only,text-only"
+VARIANTS="default,default-nocache,fp32,fp32-nocache,bf16,bf16-nocache,stance-heavy,stance-heavy-nocache,ner-only,text-only"
 DO_PY=1
 DO_SPACY=1
-SPACY_FULL=0
+SPACY_FULL=1
 DO_SCALE=1
+DO_CONLL=1
+CONLL=""
 THREADS=2
 ATTN=eager
-NM_BF16=0
+PRECISION=auto
 PY_BF16=0
+INSTALL_PY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --limit) LIMIT="$2"; shift 2 ;;
@@ -60,11 +76,16 @@ while [ $# -gt 0 ]; do
     --no-python) DO_PY=0; shift ;;
     --no-spacy) DO_SPACY=0; shift ;;
     --spacy-full) SPACY_FULL=1; shift ;;
+    --no-spacy-full) SPACY_FULL=0; shift ;;
     --no-scale) DO_SCALE=0; shift ;;
+    --no-conll) DO_CONLL=0; shift ;;
+    --conll) CONLL="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
     --attn) ATTN="$2"; shift 2 ;;
-    --bf16) NM_BF16=1; shift ;;
+    --precision) PRECISION="$2"; shift 2 ;;
+    --bf16) PRECISION=bf16; shift ;;
     --python-bf16) PY_BF16=1; shift ;;
+    --install-python) INSTALL_PY=1; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -91,12 +112,20 @@ BIN="$ROOT/target/release/newsmine"
 VENV="$ROOT/.deps/bench-venv"
 REQ="$ROOT/scripts/bench_requirements.txt"
 MARK="$VENV/.ok-$(sha256sum "$REQ" | cut -c1-16)"
+PY_NOTE=""
 if [ "$DO_PY$DO_SPACY" != "00" ] && [ ! -f "$MARK" ]; then
-  log "installing the Python tools into $VENV (torch 2.4.0 from PyPI is the CUDA build: about 5.4 GB with its nvidia-* wheels; once)"
-  if "${PYTHON:-python3}" -m venv "$VENV" && "$VENV/bin/pip" install -q -r "$REQ"; then
-    touch "$MARK"
+  if [ "$INSTALL_PY" = 1 ]; then
+    log "installing the Python tools into $VENV (torch 2.4.0 from PyPI is the CUDA build: about 5.4 GB with its nvidia-* wheels; once)"
+    if "${PYTHON:-python3}" -m venv "$VENV" && "$VENV/bin/pip" install -q -r "$REQ"; then
+      touch "$MARK"
+    else
+      PY_NOTE="could not install the Python tools into $VENV (PyPI unreachable?): spaCy and Python rows left out"
+    fi
   else
-    log "could not install the Python tools (PyPI unreachable?): spaCy and Python runs left out"
+    PY_NOTE="no $VENV (the spaCy / Python tools, about 5.4 GB): spaCy and Python rows left out; add --install-python to install it"
+  fi
+  if [ -n "$PY_NOTE" ]; then
+    log "$PY_NOTE"
     DO_PY=0
     DO_SPACY=0
   fi
@@ -129,7 +158,9 @@ fi
 MODEL_FLAGS=()
 [ "$HAVE_NER" = 1 ] && MODEL_FLAGS+=(--ner-model "$NER_MODEL") || MODEL_FLAGS+=(--skip ner)
 [ "$HAVE_STANCE" = 1 ] && MODEL_FLAGS+=(--stance-model "$STANCE_MODEL") || MODEL_FLAGS+=(--skip stance)
-[ "$NM_BF16" = 1 ] && MODEL_FLAGS+=(--bf16)
+# the precision of the runs that are not about precision (stance-heavy, per-stage, memory)
+PREC_FLAGS=()
+[ "$PRECISION" != auto ] && PREC_FLAGS+=(--precision "$PRECISION")
 
 # --- corpus ------------------------------------------------------------------------------------
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/newsmine-bench.XXXXXX")"
@@ -139,20 +170,33 @@ pick() { # pick N -> paths relative to $BBC
   (cd "$BBC" && find . -mindepth 2 -maxdepth 2 -name '*.txt' | sed 's|^\./||' | LC_ALL=C sort) |
     awk -v n="$1" '{a[NR]=$0} END {if (n<=0||n>NR) n=NR; for (i=0;i<n;i++) print a[int(i*NR/n)+1]}'
 }
-link_corpus() { # link_corpus DIR COPIES N: DIR/c1..cCOPIES/<category>/<n>.txt as symlinks
+link_corpus() { # link_corpus DIR N: DIR/<category>/<n>.txt as symlinks
+  pick "$2" | "${PYTHON:-python3}" -c '
+import os, sys
+src, dst = sys.argv[1], sys.argv[2]
+for f in sys.stdin.read().split():
+    p = os.path.join(dst, f)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    os.symlink(os.path.join(src, f), p)
+' "$BBC" "$1"
+}
+copy_corpus() { # copy_corpus DIR COPIES N: DIR/c1..cCOPIES/<category>/<n>.txt, each copy a new article
+  # Article ids are content hashes, so a plain second copy would be a duplicate_id error: every
+  # copy starts with its own line ("Copy 3."), the rest of the text as it is.
   pick "$3" | "${PYTHON:-python3}" -c '
 import os, sys
 src, dst, copies = sys.argv[1], sys.argv[2], int(sys.argv[3])
 files = sys.stdin.read().split()
 for k in range(1, copies + 1):
     for f in files:
-        p = os.path.join(dst, "c%d" % k if copies > 1 else "", f)
+        p = os.path.join(dst, "c%d" % k, f)
         os.makedirs(os.path.dirname(p), exist_ok=True)
-        os.symlink(os.path.join(src, f), p)
+        with open(os.path.join(src, f), encoding="utf-8", errors="replace") as i, open(p, "w", encoding="utf-8") as o:
+            o.write("Copy %d.\n\n" % k + i.read())
 ' "$BBC" "$1" "$2"
 }
 CORPUS="$WORK/bbc"
-link_corpus "$CORPUS" 1 "$LIMIT"
+link_corpus "$CORPUS" "$LIMIT"
 N_ARTICLES=$(find -L "$CORPUS" -name '*.txt' | wc -l)
 log "corpus: $N_ARTICLES BBC articles (symlinked under $CORPUS)"
 
@@ -231,7 +275,7 @@ EOF
   return 0
 }
 
-has_variant() { case ",$VARIANTS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+has_variant() { case ",${VARIANTS//all/default}," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 newsmine() { # newsmine NAME INPUT [FLAGS...]: one run, run.json and stance row count kept
   local name="$1" input="$2"; shift 2
   rm -rf "$WORK/out-$name"
@@ -239,20 +283,46 @@ newsmine() { # newsmine NAME INPUT [FLAGS...]: one run, run.json and stance row 
   cp "$WORK/out-$name/run.json" "$OUT_DIR/$name.run.json"
 }
 
-if has_variant all; then
-  newsmine newsmine-all "$CORPUS" "${MODEL_FLAGS[@]}"
-fi
-if has_variant stance-heavy && [ "$HAVE_STANCE" = 1 ]; then
-  newsmine newsmine-stance-heavy "$CORPUS" "${MODEL_FLAGS[@]}" --config "$BBC_TARGETS"
+# The modes: precision x cache. `default` passes no precision flag, as a user would.
+for mode in default fp32 bf16; do
+  flags=()
+  [ "$mode" != default ] && flags+=(--precision "$mode")
+  has_variant "$mode" && newsmine "newsmine-$mode" "$CORPUS" "${MODEL_FLAGS[@]}" "${flags[@]}"
+  has_variant "$mode-nocache" && newsmine "newsmine-$mode-nocache" "$CORPUS" "${MODEL_FLAGS[@]}" "${flags[@]}" --no-cache
+done
+if [ "$HAVE_STANCE" = 1 ]; then
+  has_variant stance-heavy &&
+    newsmine newsmine-stance-heavy "$CORPUS" "${MODEL_FLAGS[@]}" "${PREC_FLAGS[@]}" --config "$BBC_TARGETS"
+  has_variant stance-heavy-nocache &&
+    newsmine newsmine-stance-heavy-nocache "$CORPUS" "${MODEL_FLAGS[@]}" "${PREC_FLAGS[@]}" --config "$BBC_TARGETS" --no-cache
 fi
 if has_variant skip-stance; then
-  newsmine newsmine-skip-stance "$CORPUS" "${MODEL_FLAGS[@]}" --skip stance
+  newsmine newsmine-skip-stance "$CORPUS" "${MODEL_FLAGS[@]}" "${PREC_FLAGS[@]}" --skip stance
 fi
 if has_variant ner-only && [ "$HAVE_NER" = 1 ]; then
-  newsmine newsmine-ner-only "$CORPUS" "${MODEL_FLAGS[@]}" --skip quotes --skip stance
+  newsmine newsmine-ner-only "$CORPUS" "${MODEL_FLAGS[@]}" "${PREC_FLAGS[@]}" --skip quotes --skip stance
 fi
 if has_variant text-only; then
   newsmine newsmine-text-only "$CORPUS" --skip ner --skip quotes --skip stance
+fi
+
+# CoNLL-2003 F1 of each mode through the run path. `default` is scored as the precision it
+# resolved to on this machine (its run.json), which is the same computation.
+CONLL="${CONLL:-$DATA/ner/conll2003/eng.testb}"
+if [ "$DO_CONLL" = 1 ] && [ "$HAVE_NER" = 1 ] && [ -f "$CONLL" ]; then
+  for mode in fp32 fp32-nocache bf16 bf16-nocache; do
+    case "$mode" in fp32*) want=fp32 ;; *) want=bf16 ;; esac
+    default_is=$(cat "$OUT_DIR/newsmine-default.run.json" 2>/dev/null | "${PYTHON:-python3}" -c \
+      'import json,sys; print(json.load(sys.stdin)["fingerprint"]["options"].get("precision",""))' 2>/dev/null || true)
+    has_variant "$mode" || { has_variant "default${mode#$want}" && [ "$default_is" = "$want" ]; } || continue
+    eflags=()
+    [ "$want" = bf16 ] && eflags+=(--bf16)
+    case "$mode" in *-nocache) eflags+=(--no-cache) ;; esac
+    measure "conll-$mode" "$BIN" eval ner --conll "$CONLL" --run-path --model "$NER_MODEL" -j "$THREADS" --json "${eflags[@]}" || continue
+    cp "$OUT_DIR/conll-$mode.stdout" "$OUT_DIR/conll-$mode.json"
+  done
+elif [ "$DO_CONLL" = 1 ]; then
+  log "no CoNLL file at $CONLL (or no NER model): the F1 column is left empty"
 fi
 stance_rows() { # how many units newsmine classified in run NAME ("-" when unknown)
   local f="$OUT_DIR/$1.run.json"
@@ -270,7 +340,7 @@ if [ "$DO_PY" = 1 ]; then
   PYFLAGS=(--threads "$THREADS" --attn "$ATTN" $([ "$PY_BF16" = 1 ] && echo --bf16) --ner-model "$([ "$HAVE_NER" = 1 ] && echo "$NER_MODEL" || echo none)"
            --stance-model "$([ "$HAVE_STANCE" = 1 ] && echo "$STANCE_MODEL" || echo none)")
   if [ "$HAVE_STANCE" = 1 ]; then
-    PYFLAGS+=(--targets "default=corpus/targets.toml:$(stance_rows newsmine-all)")
+    PYFLAGS+=(--targets "default=corpus/targets.toml:$(stance_rows newsmine-default)")
     has_variant stance-heavy && PYFLAGS+=(--targets "stance-heavy=$BBC_TARGETS:$(stance_rows newsmine-stance-heavy)")
   fi
   measure python-transformers "$PY" scripts/bench_python.py transformers "$CORPUS" "${PYFLAGS[@]}" \
@@ -280,14 +350,19 @@ fi
 if [ "$DO_SCALE" = 1 ] && [ "$SCALE" -gt 1 ]; then
   SL="$SCALE_LIMIT"
   if [ "$LIMIT" -gt 0 ] && { [ "$SL" -le 0 ] || [ "$SL" -gt "$LIMIT" ]; }; then SL="$LIMIT"; fi
-  link_corpus "$WORK/scale-x1" 1 "$SL"
-  link_corpus "$WORK/scale-x$SCALE" "$SCALE" "$SL"
-  newsmine scale-x1 "$WORK/scale-x1" "${MODEL_FLAGS[@]}"
-  newsmine "scale-x$SCALE" "$WORK/scale-x$SCALE" "${MODEL_FLAGS[@]}"
+  copy_corpus "$WORK/scale-x1" 1 "$SL"
+  copy_corpus "$WORK/scale-x$SCALE" "$SCALE" "$SL"
+  # without the cache every copy is encoded again (the memory a corpus of new text needs); with
+  # it, the copies' sentences are the cache's hits
+  newsmine scale-x1-nocache "$WORK/scale-x1" "${MODEL_FLAGS[@]}" "${PREC_FLAGS[@]}" --no-cache
+  newsmine "scale-x$SCALE-nocache" "$WORK/scale-x$SCALE" "${MODEL_FLAGS[@]}" "${PREC_FLAGS[@]}" --no-cache
+  newsmine scale-x1 "$WORK/scale-x1" "${MODEL_FLAGS[@]}" "${PREC_FLAGS[@]}"
+  newsmine "scale-x$SCALE" "$WORK/scale-x$SCALE" "${MODEL_FLAGS[@]}" "${PREC_FLAGS[@]}"
 fi
 
 # --- report ------------------------------------------------------------------------------------
 "${PYTHON:-python3}" scripts/bench_python.py report "$OUT_DIR" --scale "$SCALE" --threads "$THREADS" \
   --stance-model-note "$STANCE_NOTE" --ner-model "$NER_MODEL" --stance-model "$STANCE_MODEL" \
-  --limit "$LIMIT" --newsmine-flags "${MODEL_FLAGS[*]}" --json "$OUT_DIR/bench.json"
+  --limit "$LIMIT" --newsmine-flags "${MODEL_FLAGS[*]} ${PREC_FLAGS[*]}" --conll "$CONLL" \
+  --python-note "$PY_NOTE" --json "$OUT_DIR/bench.json"
 log "written $OUT_DIR/bench.json"

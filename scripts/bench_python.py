@@ -618,22 +618,72 @@ def _machine():
     return m
 
 
-def cmd_report(args):
-    d = args.dir
-    rows = []  # tool rows: name, seconds (processing), wall, rss, extra
+# newsmine runs bench.sh makes, in table order, with what the row says
+NM_RUNS = [
+    ("newsmine-default", "default (no flags)"),
+    ("newsmine-default-nocache", "default, --no-cache"),
+    ("newsmine-fp32", "--precision fp32"),
+    ("newsmine-fp32-nocache", "--precision fp32 --no-cache"),
+    ("newsmine-bf16", "--precision bf16"),
+    ("newsmine-bf16-nocache", "--precision bf16 --no-cache"),
+    ("newsmine-stance-heavy", "BBC targets"),
+    ("newsmine-stance-heavy-nocache", "BBC targets, --no-cache"),
+    ("newsmine-skip-stance", "--skip stance"),
+    ("newsmine-ner-only", "--skip quotes --skip stance"),
+    ("newsmine-text-only", "--skip ner --skip quotes --skip stance"),
+]
+
+
+def _conll_f1(d, name, precision):
+    """CoNLL F1 (run path, `= run` row) of newsmine run NAME computed in PRECISION, if scored."""
+    if not any(name == f"newsmine-{m}" for m in ["default", "default-nocache", "fp32", "fp32-nocache", "bf16", "bf16-nocache"]):
+        return None
+    key = precision + ("-nocache" if name.endswith("-nocache") else "")
+    rep = _load(os.path.join(d, f"conll-{key}.json"))
+    if not rep:
+        return None
+    rows = [r for n, r in rep["rows"] if "= run" in n]
+    if not rows:
+        return None
+    o = rows[-1]["overall"]
+    p = o["tp"] / max(1, o["tp"] + o["fp"])
+    r = o["tp"] / max(1, o["tp"] + o["fn_"])
+    return round(100 * 2 * p * r / max(1e-12, p + r), 2)
+
+
+def _newsmine_runs(d, scale):
     nm = {}
-    for name in ["newsmine-all", "newsmine-stance-heavy", "newsmine-skip-stance", "newsmine-ner-only", "newsmine-text-only",
-                 "scale-x1", f"scale-x{args.scale}"]:
+    names = [n for n, _ in NM_RUNS] + ["scale-x1", f"scale-x{scale}", "scale-x1-nocache", f"scale-x{scale}-nocache"]
+    for name in names:
         run = _load(os.path.join(d, name + ".run.json"))
         if run is None:
             continue
         t = _time_file(os.path.join(d, name + ".time")) or {}
+        precision = run.get("fingerprint", {}).get("options", {}).get("precision", "")
         nm[name] = {"articles": run["articles"], "words": run["words"], "seconds": round(run["seconds"], 3),
                     "stage_seconds": {k: round(v, 3) for k, v in run["stage_seconds"].items()},
                     "components": run["components"], "threads": run["threads"], "stance_rows": run["rows"].get("stance", 0),
                     "entities": run["rows"].get("entities", 0), "quotes": run["rows"].get("quotes", 0),
-                    "articles_with_failures": run["articles_with_failures"], **t}
-    base = next((nm[k] for k in ["newsmine-all", "newsmine-text-only", "newsmine-skip-stance", "newsmine-ner-only"] if k in nm), None)
+                    "articles_with_failures": run["articles_with_failures"], "precision": precision,
+                    "cache": run.get("cache", {}), "conll_f1": _conll_f1(d, name, precision), **t}
+    return nm
+
+
+def _hits(run):
+    """'ner 4.5%, stance 12.0%' from a run's cache counters ('off' when it ran with --no-cache)."""
+    parts = []
+    for stage, c in (run.get("cache") or {}).items():
+        if not c.get("capacity"):
+            parts.append(f"{stage} off")
+        elif c.get("lookups"):
+            parts.append(f"{stage} {100 * c['hits'] / c['lookups']:.1f}%")
+    return ", ".join(parts)
+
+
+def cmd_report(args):
+    d = args.dir
+    nm = _newsmine_runs(d, args.scale)
+    base = next((nm[k] for k, _ in NM_RUNS if k in nm), None)
     words = base["words"] if base else None
     articles = base["articles"] if base else None
 
@@ -661,26 +711,27 @@ def cmd_report(args):
 
     table = []
 
-    def add(tool, what, sec, t=None, note=""):
+    def add(tool, what, sec, t=None, note="", f1=None, hits=""):
         wps, aps = rate(sec)
         t = t or {}
+        load = (t.get("loadavg_before") or [None])[0]
         table.append({"tool": tool, "what": what, "seconds": sec, "wall_s": t.get("wall_s"), "cpu_s": t.get("cpu_s"),
-                      "peak_rss_mib": t.get("peak_rss_mib"), "words_per_s": wps, "articles_per_s": aps, "note": note})
+                      "peak_rss_mib": t.get("peak_rss_mib"), "words_per_s": wps, "articles_per_s": aps,
+                      "load_1min_at_start": float(load) if load else None, "conll_f1": f1, "cache_hits": hits, "note": note})
 
-    labels = {"newsmine-all": "all stages (bundled targets)", "newsmine-stance-heavy": "all stages, BBC targets",
-              "newsmine-skip-stance": "--skip stance", "newsmine-ner-only": "--skip quotes --skip stance",
-              "newsmine-text-only": "--skip ner --skip quotes --skip stance"}
-    for k, what in labels.items():
+    for k, what in NM_RUNS:
         if k in nm:
             r = nm[k]
-            add("newsmine", what, r["seconds"], r, f"{r['entities']} entities, {r['quotes']} quotes, {r['stance_rows']} stance units")
-    ner_ref = next((k for k in ["newsmine-ner-only", "newsmine-skip-stance", "newsmine-all"] if k in nm and "ner" in nm[k]["stage_seconds"]), None)
+            label = what + (f" = {r['precision']}" if k.startswith("newsmine-default") and r["precision"] else "")
+            add("newsmine", label, r["seconds"], r, f"{r['entities']} entities, {r['quotes']} quotes, {r['stance_rows']} stance units",
+                r["conll_f1"], _hits(r))
+    ner_ref = next((k for k in ["newsmine-ner-only", "newsmine-skip-stance", "newsmine-default"] if k in nm and "ner" in nm[k]["stage_seconds"]), None)
     if ner_ref:
         add("newsmine", "NER stage alone (stage_seconds.ner)", nm[ner_ref]["stage_seconds"]["ner"], None,
             f"of {ner_ref}: word pieces, model, Viterbi, spans")
     if py:
         add("python transformers", "whole process: NER + stance, all targets", py["seconds"], py_t,
-            f"{py['entities']} entities; {py['load_seconds']:.1f} s loading")
+            f"{py['entities']} entities; {py['load_seconds']:.1f} s loading; {py.get('dtype', 'float32')}")
         add("python transformers", "NER (read, split, tokenize, model, spans)", python["ner"]["seconds"], None,
             f"{py['words_regex']} regex words, {py['sentences']} sentences")
         add("python transformers", "NER stage alone (tokenize, model, spans)", python["ner_model_stage"], None, "argmax labels")
@@ -694,16 +745,14 @@ def cmd_report(args):
         add("spaCy en_core_web_sm", "full pipeline (nlp.pipe)", spf["seconds"], spf_t, f"{spf['entities']} entities")
 
     ratios = {}
-    # the run whose NER figures are compared: NER alone if it ran, else the nearest one that has NER
-    ner_ref = next((k for k in ["newsmine-ner-only", "newsmine-skip-stance", "newsmine-all"] if k in nm and "ner" in nm[k]["stage_seconds"]), None)
 
     def ratio(name, slow, fast):
         if slow and fast:
             ratios[name] = round(slow / fast, 2)
 
     if py:
-        if "newsmine-all" in nm and "default" in python:
-            ratio("end_to_end_vs_python (bundled targets)", python["default"]["seconds"], nm["newsmine-all"]["seconds"])
+        if "newsmine-default" in nm and "default" in python:
+            ratio("end_to_end_vs_python (bundled targets)", python["default"]["seconds"], nm["newsmine-default"]["seconds"])
         if "newsmine-stance-heavy" in nm and "stance-heavy" in python:
             ratio("end_to_end_vs_python (BBC targets)", python["stance-heavy"]["seconds"], nm["newsmine-stance-heavy"]["seconds"])
         if ner_ref:
@@ -712,27 +761,34 @@ def cmd_report(args):
         if "newsmine-stance-heavy" in nm and "stance-heavy" in python:
             ratio("stance_stage_vs_python (BBC targets)", python["stance-heavy"]["stance_seconds"],
                   nm["newsmine-stance-heavy"]["stage_seconds"].get("stance"))
-    if sp and ner_ref:
-        ratio(f"ner_pipeline_vs_spacy ({ner_ref})", sp["seconds"], nm[ner_ref]["seconds"])
-    if sp and "newsmine-all" in nm:
-        ratio("end_to_end_vs_spacy_ner", sp["seconds"], nm["newsmine-all"]["seconds"])
+    if sp and "newsmine-default" in nm:
+        ratio("default_all_stages_vs_spacy_ner", sp["seconds"], nm["newsmine-default"]["seconds"])
+    if spf and "newsmine-default" in nm:
+        ratio("default_all_stages_vs_spacy_full", spf["seconds"], nm["newsmine-default"]["seconds"])
+    for mode in ["default", "fp32", "bf16", "stance-heavy"]:
+        a, b = nm.get(f"newsmine-{mode}"), nm.get(f"newsmine-{mode}-nocache")
+        if a and b:
+            ratio(f"cache_speedup ({mode}: --no-cache / cached)", b["seconds"], a["seconds"])
 
-    memory = None
-    x1, xk = nm.get("scale-x1"), nm.get(f"scale-x{args.scale}")
-    if x1 and xk and x1.get("peak_rss_mib") and xk.get("peak_rss_mib"):
-        memory = {"scale": args.scale, "articles_x1": x1["articles"], "articles_xk": xk["articles"],
-                  "peak_rss_mib_x1": x1["peak_rss_mib"], "peak_rss_mib_xk": xk["peak_rss_mib"],
-                  "growth": round(xk["peak_rss_mib"] / x1["peak_rss_mib"], 3)}
+    memory = {}
+    for suffix, what in [("-nocache", "no cache (every copy encoded)"), ("", "with the cache (copies' sentences are hits)")]:
+        x1, xk = nm.get(f"scale-x1{suffix}"), nm.get(f"scale-x{args.scale}{suffix}")
+        if x1 and xk and x1.get("peak_rss_mib") and xk.get("peak_rss_mib"):
+            memory[what] = {"scale": args.scale, "articles_x1": x1["articles"], "articles_xk": xk["articles"],
+                            "peak_rss_mib_x1": x1["peak_rss_mib"], "peak_rss_mib_xk": xk["peak_rss_mib"],
+                            "seconds_x1": x1["seconds"], "seconds_xk": xk["seconds"],
+                            "growth": round(xk["peak_rss_mib"] / x1["peak_rss_mib"], 3)}
 
     goals = {}
-    if "newsmine-all" in nm and words:
-        goals["words_per_s_all_stages >= 4000"] = rate(nm["newsmine-all"]["seconds"])[0] >= 4000
+    if "newsmine-default" in nm and sp:
+        goals["default words/s >= 2x spaCy sm NER-only"] = sp["seconds"] / nm["newsmine-default"]["seconds"] >= 2.0
     if "end_to_end_vs_python (bundled targets)" in ratios:
         goals["end_to_end >= 2x python"] = ratios["end_to_end_vs_python (bundled targets)"] >= 2.0
-    if "end_to_end_vs_python (BBC targets)" in ratios:
-        goals["end_to_end (BBC targets) >= 2x python"] = ratios["end_to_end_vs_python (BBC targets)"] >= 2.0
-    if memory:
-        goals[f"peak RSS x{args.scale} within 10% of x1"] = memory["growth"] <= 1.10
+    for what, m in memory.items():
+        goals[f"peak RSS x{args.scale} within 10% of x1, {what}"] = m["growth"] <= 1.10
+    f1 = nm.get("newsmine-default", {}).get("conll_f1")
+    if f1 is not None:
+        goals["CoNLL-2003 test F1 >= 91 through the run path (default)"] = f1 >= 91.0
 
     result = {
         "machine": _machine(),
@@ -742,6 +798,8 @@ def cmd_report(args):
         "models": {"ner": args.ner_model, "stance": args.stance_model, "stance_kind": args.stance_model_note,
                    "newsmine_flags": args.newsmine_flags,
                    "python": {"attn": py.get("attn_implementation"), "dtype": py.get("dtype", "float32")} if py else None},
+        "conll": args.conll,
+        "python_note": args.python_note or None,
         "timing": "seconds = processing after model loading (newsmine run.json `seconds`; the Python tools time the "
                   "same span); wall_s and cpu_s (user + system) = the whole process (start-up, model loading) from "
                   "/usr/bin/time; words/s and articles/s divide newsmine's word count and the article count by `seconds`",
@@ -754,47 +812,56 @@ def cmd_report(args):
         "spacy_ner": {**sp, "time": sp_t} if sp else None,
         "spacy_full": {**spf, "time": spf_t} if spf else None,
     }
+    loads = {k: v.get("loadavg_before") for k, v in [*nm.items(), ("python-transformers", py_t), ("spacy-ner", sp_t),
+                                                      ("spacy-full", spf_t)] if v.get("loadavg_before")}
+    result["loadavg_before"] = loads
     with open(args.json, "w") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
+    _print_report(result, args, py, nm)
 
-    # the table on stdout
-    print(f"\nnewsmine benchmark: {articles} BBC articles, {words} words (as newsmine counts them), {args.threads} threads each,"
-          f" on {result['machine'].get('cpu', '?')} ({result['machine'].get('nproc')} cores)")
+
+def _print_report(result, args, py, nm):
+    """The table and what goes with it, on stdout."""
+    corpus = result["corpus"]
+    print(f"\nnewsmine benchmark: {corpus['articles']} BBC articles, {corpus['words']} words (as newsmine counts them),"
+          f" {args.threads} threads each, on {result['machine'].get('cpu', '?')} ({result['machine'].get('nproc')} cores)")
     print(f"models: NER {args.ner_model}; stance {args.stance_model} ({args.stance_model_note})"
           + (f"; Python attention: {py['attn_implementation']}, {py.get('dtype', 'float32')}" if py else "")
-          + (f"; newsmine flags: {args.newsmine_flags}" if args.newsmine_flags else "") + "\n")
-    hdr = f"{'tool':<21} {'run':<42} {'seconds':>7} {'wall s':>7} {'CPU s':>7} {'words/s':>8} {'art/s':>7} {'RSS MiB':>7}  note"
+          + (f"; newsmine flags: {args.newsmine_flags}" if args.newsmine_flags.strip() else ""))
+    print(f"CoNLL F1: {args.conll or '-'} through the run path (`newsmine eval ner --run-path`), the mode's precision and cache")
+    if args.python_note:
+        print(f"note: {args.python_note}")
+    print()
+    hdr = (f"{'tool':<20} {'run':<38} {'seconds':>7} {'wall s':>7} {'CPU s':>7} {'words/s':>8} {'art/s':>7} "
+           f"{'RSS MiB':>7} {'load':>5} {'F1':>6}  {'cache hits':<24} note")
     print(hdr)
     print("-" * len(hdr))
     fmt = lambda v, f: (f % v) if v is not None else "-"
-    for r in table:
-        print(f"{r['tool']:<21} {r['what']:<42} {fmt(r['seconds'], '%.1f'):>7} {fmt(r['wall_s'], '%.1f'):>7} {fmt(r['cpu_s'], '%.1f'):>7} "
-              f"{fmt(r['words_per_s'], '%d'):>8} {fmt(r['articles_per_s'], '%.2f'):>7} {fmt(r['peak_rss_mib'], '%.0f'):>7}  {r['note']}")
-    loads = {k: v.get("loadavg_before") for k, v in [*nm.items(), ("python-transformers", py_t), ("spacy-ner", sp_t)] if v.get("loadavg_before")}
-    if loads:
-        print("\nload average (1, 5, 15 min) when each run started: " + "; ".join(f"{k} {' '.join(v)}" for k, v in loads.items()))
-        result["loadavg_before"] = loads
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=2)
-            f.write("\n")
+    for r in result["table"]:
+        print(f"{r['tool']:<20} {r['what']:<38} {fmt(r['seconds'], '%.1f'):>7} {fmt(r['wall_s'], '%.1f'):>7} "
+              f"{fmt(r['cpu_s'], '%.1f'):>7} {fmt(r['words_per_s'], '%d'):>8} {fmt(r['articles_per_s'], '%.2f'):>7} "
+              f"{fmt(r['peak_rss_mib'], '%.0f'):>7} {fmt(r['load_1min_at_start'], '%.1f'):>5} {fmt(r['conll_f1'], '%.2f'):>6}  "
+              f"{r['cache_hits']:<24} {r['note']}")
+    print("\nload: the 1-minute load average when the run started (all three: bench.json loadavg_before)")
     print("\nnewsmine seconds per stage:")
     for k, r in nm.items():
         if k.startswith("scale-"):
             continue
-        print(f"  {k:<24} " + ", ".join(f"{s} {v:.1f}" for s, v in r["stage_seconds"].items()) + f"  (total {r['seconds']:.1f})")
+        print(f"  {k:<30} " + ", ".join(f"{s} {v:.1f}" for s, v in r["stage_seconds"].items()) + f"  (total {r['seconds']:.1f})")
     if py:
         print("python transformers seconds per stage: " + ", ".join(f"{s} {v:.1f}" for s, v in py["stage_seconds"].items())
               + "".join(f"; stance[{t['name']}] select {t['select_s']:.1f}, tokenize {t['tokenize_s']:.1f}, model {t['model_s']:.1f}"
                         for t in py.get("stance", [])))
-    print("\nratios: the other tool's seconds / newsmine's seconds (above 1: newsmine is faster; same texts, machine and run):")
-    for k, v in ratios.items():
-        print(f"  {k:<44} {v:.2f}x")
-    if memory:
-        print(f"\nmemory: peak RSS {memory['peak_rss_mib_x1']:.0f} MiB for {memory['articles_x1']} articles, "
-              f"{memory['peak_rss_mib_xk']:.0f} MiB for x{args.scale} ({memory['articles_xk']} articles): x{memory['growth']:.2f}")
-    if goals:
-        print("\ngoals: " + "; ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in goals.items()))
+    if result["ratios"]:
+        print("\nratios: the other run's seconds / newsmine's seconds (above 1: newsmine is faster; same texts, machine and run):")
+        for k, v in result["ratios"].items():
+            print(f"  {k:<52} {v:.2f}x")
+    for what, m in result["memory"].items():
+        print(f"\nmemory, {what}: peak RSS {m['peak_rss_mib_x1']:.0f} MiB for {m['articles_x1']} articles ({m['seconds_x1']:.1f} s), "
+              f"{m['peak_rss_mib_xk']:.0f} MiB for x{m['scale']} ({m['articles_xk']} articles, {m['seconds_xk']:.1f} s): x{m['growth']:.2f}")
+    if result["goals"]:
+        print("\ngoals: " + "; ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in result["goals"].items()))
 
 
 def versions(names):
@@ -854,6 +921,8 @@ def main():
     r.add_argument("--stance-model", default="")
     r.add_argument("--stance-model-note", default="")
     r.add_argument("--newsmine-flags", default="", help="the model flags every newsmine run got")
+    r.add_argument("--conll", default="", help="the CoNLL file the modes were scored on")
+    r.add_argument("--python-note", default="", help="why the spaCy / Python rows are missing, if they are")
     r.add_argument("--json", required=True)
     args = ap.parse_args()
     {"transformers": cmd_transformers, "spacy": cmd_spacy, "make-stance-placeholder": cmd_make_stance_placeholder,

@@ -11,7 +11,11 @@ use std::path::PathBuf;
 /// Runs a command; returns the process exit code (0 ok, 1 some articles failed).
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Run(args) => run_pipeline(&args),
+        Command::Run(mut args) => {
+            let doc = resolve_run(&mut args)?;
+            run_pipeline(&args, &doc)
+        }
+        Command::Init(args) => init_config(&args),
         Command::Train(TrainCommand::Ner { train, dev, common }) => {
             let opts = train_options(&common);
             crate::train::ner::train(&crate::train::ner::NerTrainData { train, dev }, &opts)?;
@@ -58,6 +62,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             model,
             types,
             bf16,
+            run_path,
+            no_cache,
             json,
             threads,
         }) => {
@@ -73,6 +79,11 @@ pub fn run(cli: Cli) -> Result<i32> {
                 .collect::<Result<Vec<_>>>()?;
             let mut config = crate::ner::NerConfig {
                 bf16,
+                cache_entries: if no_cache {
+                    0
+                } else {
+                    crate::ner::model::CACHE_ENTRIES
+                },
                 ..Default::default()
             };
             if let Some(m) = model {
@@ -81,6 +92,22 @@ pub fn run(cli: Cli) -> Result<i32> {
             crate::train::set_threads(threads.n);
             let model = crate::ner::NerModel::new(config)?;
             let started = std::time::Instant::now();
+            if run_path {
+                let docs = crate::ner::conll::read_conll_documents(&conll)?;
+                let report =
+                    crate::eval::ner::run_path(&model, &docs, &types, &Default::default())?;
+                eprintln!(
+                    "run path: {:.1} s{}",
+                    started.elapsed().as_secs_f64(),
+                    if bf16 { ", bf16" } else { "" }
+                );
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    println!("{}\n{report}", conll.display());
+                }
+                return Ok(0);
+            }
             let sentences = crate::ner::conll::read_conll(&conll)?;
             let words: Vec<Vec<&str>> = sentences
                 .iter()
@@ -369,7 +396,8 @@ fn train_options(a: &TrainArgs) -> TrainOptions {
 /// The components `args` asks for, loaded; a missing model is a set-up error (exit 2).
 /// Whether the run's models compute in bfloat16 (`--precision`, `--bf16`).
 fn run_bf16(args: &RunArgs) -> bool {
-    args.bf16 || crate::machine::use_bf16(args.precision)
+    // `--bf16` is folded into `precision` by `resolve_run`
+    crate::machine::use_bf16(args.precision)
 }
 
 /// The stance model settings of the eval and train commands.
@@ -387,13 +415,17 @@ fn stance_model_config(
     config
 }
 
-pub fn build_pipeline(args: &RunArgs) -> Result<(Pipeline, Vec<PathBuf>, Option<StanceConfig>)> {
+pub fn build_pipeline(
+    args: &RunArgs,
+    doc: &ConfigDoc,
+) -> Result<(Pipeline, Vec<PathBuf>, Option<StanceConfig>)> {
     let on = |s: Stage| !args.skip.contains(&s);
     let mut components: Vec<Box<dyn Component>> = Vec::new();
     let mut files = Vec::new();
     if on(Stage::Ner) {
         let mut config = crate::ner::NerConfig {
             bf16: run_bf16(args),
+            cache_entries: cache_entries(args, crate::ner::model::CACHE_ENTRIES),
             ..Default::default()
         };
         if let Some(dir) = &args.ner_model {
@@ -406,7 +438,7 @@ pub fn build_pipeline(args: &RunArgs) -> Result<(Pipeline, Vec<PathBuf>, Option<
     if on(Stage::Quotes) {
         // the `[quotes]` table of the config file: which cue classes count
         let settings =
-            crate::quotes::settings::QuotesSettings::load_or_default(args.config.as_deref())?;
+            crate::quotes::settings::QuotesSettings::from_toml_str(&doc.text, &doc.path)?;
         components.push(Box::new(crate::quotes::QuoteExtractor::new(
             crate::quotes::QuotesConfig {
                 classes: settings.classes(),
@@ -416,7 +448,7 @@ pub fn build_pipeline(args: &RunArgs) -> Result<(Pipeline, Vec<PathBuf>, Option<
     }
     let mut stance_config = None;
     if on(Stage::Stance) {
-        let config = StanceConfig::load_or_default(args.config.as_deref())?;
+        let config = StanceConfig::from_toml_str(&doc.text, &doc.path)?;
         if !args.quiet {
             for w in &config.warnings {
                 eprintln!("newsmine: warning: {w}");
@@ -437,11 +469,12 @@ pub fn build_pipeline(args: &RunArgs) -> Result<(Pipeline, Vec<PathBuf>, Option<
             files.push(article_file);
         }
         stance_config = Some(config.clone());
-        components.push(Box::new(crate::stance::component::StanceStage {
+        components.push(Box::new(crate::stance::component::StanceStage::new(
             model,
             config,
             article_model,
-        }));
+            cache_entries(args, crate::stance::component::CACHE_ENTRIES),
+        )));
     }
     files.sort();
     files.dedup();
@@ -451,34 +484,169 @@ pub fn build_pipeline(args: &RunArgs) -> Result<(Pipeline, Vec<PathBuf>, Option<
     Ok((Pipeline { text, components }, files, stance_config))
 }
 
+/// Entries of a stage's run-wide cache of model outputs: 0 with `--no-cache`.
+fn cache_entries(args: &RunArgs, entries: usize) -> usize {
+    if args.no_cache {
+        0
+    } else {
+        entries
+    }
+}
+
 /// A `--config` that is not a readable file is a set-up error (exit 2) naming the flag.
 fn check_config(path: &std::path::Path) -> Result<()> {
     if !path.is_file() {
         return Err(Error::Usage(format!(
-            "--config {}: no such file (give a targets TOML file, e.g. corpus/targets.toml)",
+            "--config {}: no such file (give a config TOML file: `newsmine init` writes one, \
+             corpus/targets.toml has targets only)",
             path.display()
         )));
     }
     Ok(())
 }
 
-/// The settings that change the tables, for the run's fingerprint (`--resume`, `merge`).
-fn fingerprint_options(args: &RunArgs) -> Result<std::collections::BTreeMap<String, String>> {
-    let mut o = std::collections::BTreeMap::new();
-    let config = match &args.config {
-        Some(path) => format!(
-            "{} (sha256 {})",
-            path.display(),
-            crate::encoder::file_sha256(path)?
-        ),
-        None => {
-            use sha2::Digest;
-            let digest = sha2::Sha256::digest(crate::config::DEFAULT_TOML);
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-            format!("bundled corpus/targets.toml (sha256 {hex})")
+/// The run's config file, whichever way it was given.
+pub struct ConfigDoc {
+    /// the TOML text every stage reads its tables from
+    pub text: String,
+    /// names the file in error messages
+    pub path: PathBuf,
+    /// names it in run.json's fingerprint (with the text's sha256)
+    pub source: String,
+}
+
+/// Settles the settings of a run: the flags, over the config file's `[run]` (--config, else
+/// --like's recorded config, else the bundled file), over --like's `[run]`, over the defaults.
+/// The file's tables are checked here whichever stages run, so a typo is an error either way.
+fn resolve_run(args: &mut RunArgs) -> Result<ConfigDoc> {
+    let like = args.like.as_deref().map(like_config).transpose()?;
+    let doc = match (&args.config, &like) {
+        (Some(path), _) => {
+            check_config(path)?;
+            ConfigDoc {
+                text: std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?,
+                path: path.clone(),
+                source: path.display().to_string(),
+            }
         }
+        (None, Some((run_json, table))) => ConfigDoc {
+            text: toml::to_string(table)
+                .map_err(|e| Error::Other(format!("{}: {e}", run_json.display())))?,
+            path: run_json.clone(),
+            source: format!("{} (its recorded config)", run_json.display()),
+        },
+        (None, None) => ConfigDoc {
+            text: crate::config::DEFAULT_TOML.into(),
+            path: crate::config::DEFAULT_PATH.into(),
+            source: format!("bundled {}", crate::config::DEFAULT_PATH),
+        },
     };
-    o.insert("--config".into(), config);
+    let config_error = |path: &std::path::Path, msg: String| Error::Config {
+        path: path.to_path_buf(),
+        msg,
+    };
+    crate::config::check_tables(&doc.text).map_err(|m| config_error(&doc.path, m))?;
+    let file_run = run_table(&doc.text).map_err(|m| config_error(&doc.path, m))?;
+    let like_run = match like
+        .as_ref()
+        .and_then(|(path, t)| Some((path, t.get("run")?)))
+    {
+        Some((path, run)) => run
+            .clone()
+            .try_into()
+            .map_err(|e: toml::de::Error| config_error(path, format!("[run]: {e}")))?,
+        None => Default::default(),
+    };
+    let mut flags = args.settings.clone();
+    if args.bf16 {
+        flags.precision = Some(crate::machine::Precision::Bf16);
+    }
+    args.apply(flags.or(file_run).or(like_run));
+    Ok(doc)
+}
+
+/// The `[run]` table of a config file's text (none: every setting left to the defaults).
+fn run_table(text: &str) -> std::result::Result<crate::cli::RunSettings, String> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        #[serde(default)]
+        run: crate::cli::RunSettings,
+    }
+    toml::from_str::<File>(text)
+        .map(|f| f.run)
+        .map_err(|e| format!("[run]: {}", e.to_string().trim_end()))
+}
+
+/// The config an earlier run recorded in its run.json (`--like FILE`, or the folder holding it).
+fn like_config(path: &std::path::Path) -> Result<(PathBuf, toml::Table)> {
+    let file = if path.is_dir() {
+        path.join("run.json")
+    } else {
+        path.to_path_buf()
+    };
+    let bad = |why: String| Error::Usage(format!("--like {}: {why}", path.display()));
+    let raw = std::fs::read_to_string(&file).map_err(|e| bad(format!("cannot read it ({e})")))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&raw).map_err(|e| bad(format!("not a run.json ({e})")))?;
+    match json.get("config") {
+        Some(c @ serde_json::Value::Object(_)) => serde_json::from_value(c.clone())
+            .map(|t| (file.clone(), t))
+            .map_err(|e| bad(format!("its recorded config is not a config ({e})"))),
+        _ => Err(bad(
+            "it records no config (written by an older newsmine, or by `merge`); \
+             give the settings with --config FILE and flags instead"
+                .into(),
+        )),
+    }
+}
+
+/// The config a run used, in full, for run.json: the file's tables with `[run]` holding every
+/// setting (precision as resolved, so that `--like` on another CPU computes the same).
+fn config_record(args: &RunArgs, doc: &ConfigDoc) -> Result<serde_json::Value> {
+    let mut table: toml::Table = doc
+        .text
+        .parse()
+        .map_err(|e: toml::de::Error| Error::Other(e.to_string()))?;
+    let mut used = args.settings_used();
+    used.precision = Some(if run_bf16(args) {
+        crate::machine::Precision::Bf16
+    } else {
+        crate::machine::Precision::Fp32
+    });
+    let run = toml::Value::try_from(used).map_err(|e| Error::Other(e.to_string()))?;
+    table.insert("run".into(), run);
+    Ok(serde_json::to_value(table)?)
+}
+
+/// `newsmine init [FILE]`: the bundled config file, comments and all, to edit.
+fn init_config(args: &crate::cli::InitArgs) -> Result<i32> {
+    let path = &args.file;
+    if path.exists() && !args.force {
+        return Err(Error::Usage(format!(
+            "init: {} exists; pass --force to overwrite it",
+            path.display()
+        )));
+    }
+    std::fs::write(path, crate::config::DEFAULT_TOML)
+        .map_err(|e| Error::Usage(format!("init: cannot write {} ({e})", path.display())))?;
+    eprintln!(
+        "wrote {}: edit it, then `newsmine run --config {} INPUT...`",
+        path.display(),
+        path.display()
+    );
+    Ok(0)
+}
+
+/// The settings that change the tables, for the run's fingerprint (`--resume`, `merge`).
+fn fingerprint_options(
+    args: &RunArgs,
+    doc: &ConfigDoc,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    use sha2::Digest;
+    let mut o = std::collections::BTreeMap::new();
+    let digest = sha2::Sha256::digest(&doc.text);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    o.insert("--config".into(), format!("{} (sha256 {hex})", doc.source));
     let mut skip: Vec<String> = args
         .skip
         .iter()
@@ -505,17 +673,14 @@ fn fingerprint_options(args: &RunArgs) -> Result<std::collections::BTreeMap<Stri
     Ok(o)
 }
 
-fn run_pipeline(args: &RunArgs) -> Result<i32> {
+fn run_pipeline(args: &RunArgs, doc: &ConfigDoc) -> Result<i32> {
     if args.batch == 0 {
         return Err(Error::Usage(
             "--batch 0: a batch holds at least 1 article".into(),
         ));
     }
-    if let Some(path) = &args.config {
-        check_config(path)?;
-    }
     // the `[quotes]` table is checked whichever stages run: a typo is an error either way
-    crate::quotes::settings::QuotesSettings::load_or_default(args.config.as_deref())?;
+    let quotes = crate::quotes::settings::QuotesSettings::from_toml_str(&doc.text, &doc.path)?;
     let resolved = crate::machine::threads(args.threads);
     let threads = resolved.n;
     if !args.quiet {
@@ -532,7 +697,7 @@ fn run_pipeline(args: &RunArgs) -> Result<i32> {
         .build_global()
         .ok();
     tch::set_num_threads(threads as i32);
-    let (pipeline, model_files, stance) = build_pipeline(args)?;
+    let (pipeline, model_files, stance) = build_pipeline(args, doc)?;
     let read = ReadOptions {
         outlet: args.outlet.clone(),
         max_bytes: args.max_article_bytes,
@@ -560,18 +725,28 @@ fn run_pipeline(args: &RunArgs) -> Result<i32> {
         batch: args.batch,
         quiet: args.quiet,
         model_files,
+        targets: stance.as_ref().map_or_else(Vec::new, |s| {
+            s.targets
+                .iter()
+                .map(|t| crate::output::report::TargetDescription {
+                    name: t.name.clone(),
+                    description: t.description.clone(),
+                })
+                .collect()
+        }),
         aggregate: stance.map(|s| (s.min_relevance, s.aggregate)),
         quote_classes: if args.skip.contains(&Stage::Quotes) {
             Vec::new()
         } else {
-            crate::quotes::settings::QuotesSettings::load_or_default(args.config.as_deref())?
+            quotes
                 .classes()
                 .names()
                 .into_iter()
                 .map(String::from)
                 .collect()
         },
-        options: fingerprint_options(args)?,
+        options: fingerprint_options(args, doc)?,
+        config: config_record(args, doc)?,
         write_text: args.write_text,
         table_format: args.table_format,
     };

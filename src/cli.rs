@@ -31,6 +31,9 @@ pub enum Command {
     Merge(MergeArgs),
     /// Draw the outlet comparison of a run's output as a self-contained HTML page.
     Compare(CompareArgs),
+    /// Write a commented copy of the bundled config file (run settings, stance targets, quotes)
+    /// to edit and pass as `run --config FILE`.
+    Init(InitArgs),
 }
 
 /// The end of `run --help`: what lands in --out, exit codes, the hidden files.
@@ -60,6 +63,12 @@ Files of the run itself in --out:
   NAME.csv.tmp, NAME.parquet.tmp
                            tables being written, renamed to NAME.csv / NAME.parquet at the end
 
+Config file (--config FILE, else the bundled corpus/newsmine.toml; `newsmine init` writes a copy):
+  its [run] table holds outlet, skip, threads, batch, ner_model, stance_model, max_article_bytes,
+  format, precision, write_text and table_format, under the flags' names (`batch = 32`). A flag
+  given on the command line overrides the file; run.json records the settings used in full, and
+  `run --like OUT/run.json INPUT...` repeats them (flags given beside --like override).
+
 Exit codes:
   0  every record processed
   1  some records or stages failed: each is a row of errors.csv, every other article is processed
@@ -67,7 +76,8 @@ Exit codes:
      --out, a --resume or merge that does not match): one message naming the flag and the fix";
 
 /// Pipeline components that can be switched off.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")] // as clap spells them
 pub enum Stage {
     Clean,
     Ner,
@@ -75,7 +85,8 @@ pub enum Stage {
     Stance,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum InputFormat {
     Txt,
     Jsonl,
@@ -98,52 +109,187 @@ pub struct RunArgs {
     /// Continue an interrupted run in the same --out folder, skipping finished articles.
     #[arg(long)]
     pub resume: bool,
-    /// Outlet name for articles that carry none (else the sub-folder name is used).
-    #[arg(long, value_name = "NAME")]
-    pub outlet: Option<String>,
-    /// Switch a stage off (repeatable): clean, ner, quotes, stance.
-    #[arg(long, value_enum, value_name = "STAGE")]
-    pub skip: Vec<Stage>,
-    /// Threads (0 = the cores this process may use, less those other processes keep busy at
-    /// start). Output is identical for any value.
-    #[arg(long, short = 'j', default_value_t = 0)]
-    pub threads: usize,
-    /// Articles per batch: the unit of streaming, memory and model batching.
-    #[arg(long, default_value_t = 64)]
-    pub batch: usize,
-    /// NER model folder (default: the shipped models/ner).
-    #[arg(long, value_name = "DIR")]
-    pub ner_model: Option<PathBuf>,
-    /// Stance model folder (default: the shipped models/stance).
-    #[arg(long, value_name = "DIR")]
-    pub stance_model: Option<PathBuf>,
-    /// Stance targets (TOML; default: the bundled corpus/targets.toml).
+    /// The run's config file (TOML): a `[run]` table of settings, the stance targets, `[units]`,
+    /// `[aggregate]`, `[quotes]` (default: the bundled corpus/newsmine.toml; `newsmine init`
+    /// writes a commented copy). A flag given on the command line overrides the file.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Articles larger than this many bytes go to errors.csv instead of being processed.
-    #[arg(long, default_value_t = 5_000_000)]
-    pub max_article_bytes: usize,
-    /// Read every input as this format regardless of extension (stdin defaults to jsonl).
-    #[arg(long, value_enum)]
-    pub format: Option<InputFormat>,
-    /// Model precision: `auto` (default) is bf16 where the CPU computes it natively (AMX /
-    /// AVX512-BF16), fp32 elsewhere; the README has the accuracy of both.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub precision: crate::machine::Precision,
+    /// Re-run with exactly the settings of an earlier run, as its run.json (or the folder holding
+    /// it) recorded them: config file and flags. --config and flags given beside it override.
+    #[arg(long, value_name = "RUN.JSON")]
+    pub like: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: RunSettings,
     /// Same as `--precision bf16`.
     #[arg(long)]
     pub bf16: bool,
-    /// Also write every article's text to texts.jsonl (always done for HTML inputs, whose text
-    /// is extracted): the text all offsets refer to.
+    /// Encode every sentence and stance unit, even those seen before in the run (by default
+    /// each distinct one is encoded once; run.json `cache` has the hit rates).
     #[arg(long)]
-    pub write_text: bool,
-    /// Table files: `csv`, `parquet` (typed: integers, floats, nulls, UTF-8 strings; no
-    /// formula guard) or `both`. Parquet is written from the finished CSVs at the end.
-    #[arg(long, value_enum, default_value = "csv", value_name = "FORMAT")]
-    pub table_format: crate::output::TableFormat,
+    pub no_cache: bool,
     /// No progress bar or summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+
+    // The values the run uses, not flags: `settings` (the flags) over the config file's `[run]`
+    // over these defaults, set by `RunArgs::apply` before anything reads them.
+    #[arg(skip)]
+    pub outlet: Option<String>,
+    #[arg(skip)]
+    pub skip: Vec<Stage>,
+    #[arg(skip)]
+    pub threads: usize,
+    #[arg(skip = 64usize)]
+    pub batch: usize,
+    #[arg(skip)]
+    pub ner_model: Option<PathBuf>,
+    #[arg(skip)]
+    pub stance_model: Option<PathBuf>,
+    #[arg(skip = 5_000_000usize)]
+    pub max_article_bytes: usize,
+    #[arg(skip)]
+    pub format: Option<InputFormat>,
+    #[arg(skip = crate::machine::Precision::Auto)]
+    pub precision: crate::machine::Precision,
+    #[arg(skip)]
+    pub write_text: bool,
+    #[arg(skip)]
+    pub table_format: crate::output::TableFormat,
+}
+
+/// The settings of `run` that a config file's `[run]` table holds too, under the flag's name
+/// with `_` for `-` (`table_format = "parquet"`); None: not given here.
+#[derive(Args, Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSettings {
+    /// Outlet name for articles that carry none (else the sub-folder name is used).
+    #[arg(long, value_name = "NAME")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// Switch a stage off (repeatable): clean, ner, quotes, stance. Replaces the config file's
+    /// list; `--skip` with no stage skips none.
+    #[arg(long, value_enum, value_name = "STAGE", num_args = 0..=1)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip: Option<Vec<Stage>>,
+    /// Threads (0, the default: the cores this process may use, less those other processes keep
+    /// busy at start). Output is identical for any value.
+    #[arg(long, short = 'j', value_name = "N")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threads: Option<usize>,
+    /// Articles per batch: the unit of streaming, memory and model batching (default 64).
+    #[arg(long, value_name = "N")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<usize>,
+    /// NER model folder (default: the shipped models/ner).
+    #[arg(long, value_name = "DIR")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ner_model: Option<PathBuf>,
+    /// Stance model folder (default: the shipped models/stance).
+    #[arg(long, value_name = "DIR")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stance_model: Option<PathBuf>,
+    /// Articles larger than this many bytes go to errors.csv instead of being processed
+    /// (default 5000000).
+    #[arg(long, value_name = "N")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_article_bytes: Option<usize>,
+    /// Read every input as this format regardless of extension (stdin defaults to jsonl).
+    #[arg(long, value_enum)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<InputFormat>,
+    /// Model precision: `auto` (default) is bf16 where the CPU computes it natively (AMX /
+    /// AVX512-BF16), fp32 elsewhere; the README has the accuracy of both.
+    #[arg(long, value_enum)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<crate::machine::Precision>,
+    /// Also write every article's text to texts.jsonl (always done for HTML inputs, whose text
+    /// is extracted): the text all offsets refer to. `--write-text=false` undoes a file's `true`.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub write_text: Option<bool>,
+    /// Table files: `csv` (default), `parquet` (typed: integers, floats, nulls, UTF-8 strings;
+    /// no formula guard) or `both`. Parquet is written from the finished CSVs at the end.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_format: Option<crate::output::TableFormat>,
+}
+
+impl RunSettings {
+    /// Each setting given here, else the one of `under` (the flags over a config file).
+    pub fn or(self, under: RunSettings) -> RunSettings {
+        RunSettings {
+            outlet: self.outlet.or(under.outlet),
+            skip: self.skip.or(under.skip),
+            threads: self.threads.or(under.threads),
+            batch: self.batch.or(under.batch),
+            ner_model: self.ner_model.or(under.ner_model),
+            stance_model: self.stance_model.or(under.stance_model),
+            max_article_bytes: self.max_article_bytes.or(under.max_article_bytes),
+            format: self.format.or(under.format),
+            precision: self.precision.or(under.precision),
+            write_text: self.write_text.or(under.write_text),
+            table_format: self.table_format.or(under.table_format),
+        }
+    }
+}
+
+impl RunArgs {
+    /// Makes the settings `s` gives the ones the run uses (the others keep their defaults).
+    pub fn apply(&mut self, s: RunSettings) {
+        // destructured so that a new setting cannot be forgotten here
+        let RunSettings {
+            outlet,
+            skip,
+            threads,
+            batch,
+            ner_model,
+            stance_model,
+            max_article_bytes,
+            format,
+            precision,
+            write_text,
+            table_format,
+        } = s;
+        self.outlet = outlet.or(self.outlet.take());
+        self.skip = skip.unwrap_or(std::mem::take(&mut self.skip));
+        self.threads = threads.unwrap_or(self.threads);
+        self.batch = batch.unwrap_or(self.batch);
+        self.ner_model = ner_model.or(self.ner_model.take());
+        self.stance_model = stance_model.or(self.stance_model.take());
+        self.max_article_bytes = max_article_bytes.unwrap_or(self.max_article_bytes);
+        self.format = format.or(self.format);
+        self.precision = precision.unwrap_or(self.precision);
+        self.write_text = write_text.unwrap_or(self.write_text);
+        self.table_format = table_format.unwrap_or(self.table_format);
+    }
+
+    /// Every setting the run uses, as a `[run]` table holds them (unset options left out).
+    pub fn settings_used(&self) -> RunSettings {
+        RunSettings {
+            outlet: self.outlet.clone(),
+            skip: Some(self.skip.clone()),
+            threads: Some(self.threads),
+            batch: Some(self.batch),
+            ner_model: self.ner_model.clone(),
+            stance_model: self.stance_model.clone(),
+            max_article_bytes: Some(self.max_article_bytes),
+            format: self.format,
+            precision: Some(self.precision),
+            write_text: Some(self.write_text),
+            table_format: Some(self.table_format),
+        }
+    }
+}
+
+/// `newsmine init [FILE]`.
+#[derive(Args, Debug, Clone)]
+pub struct InitArgs {
+    /// File to write.
+    #[arg(default_value = "newsmine.toml", value_name = "FILE")]
+    pub file: PathBuf,
+    /// Overwrite FILE when it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -271,6 +417,13 @@ pub enum EvalCommand {
         /// Run the model in bfloat16.
         #[arg(long)]
         bf16: bool,
+        /// Also through the run path: each document as an article text (one line per
+        /// sentence) that `run` segments, tags and post-processes, scored on char spans.
+        #[arg(long)]
+        run_path: bool,
+        /// With --run-path: tag every sentence, repeated or not (as `run --no-cache`).
+        #[arg(long)]
+        no_cache: bool,
         #[arg(long)]
         json: bool,
         #[command(flatten)]

@@ -9,4 +9,8 @@ use crate::Result;
 pub trait Component: Send {
     fn name(&self) -> &'static str;
     fn process(&self, batch: &mut [Analysis]) -> Result<()>;
+    /// How the stage's run-wide cache of model outputs was used (None: it has none).
+    fn cache_stats(&self) -> Option<crate::cache::Stats> {
+        None
+    }
 }

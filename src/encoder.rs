@@ -1,6 +1,8 @@
 //! The base encoder (all-MiniLM-L6-v2, BERT, uncased) shared by the task models, and how task
 //! models are stored: the fine-tuned weights in fp16 without the frozen word-embedding table,
 //! which is loaded from the base at start-up (keeps each committed file under 25 MB).
+pub mod pair;
+
 use crate::{Error, Result};
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use std::path::{Path, PathBuf};

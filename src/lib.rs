@@ -4,6 +4,7 @@
 //! → `output`; `pipeline` runs them, `train` and `eval` build and measure the models.
 pub mod aggregate;
 pub mod app;
+pub mod cache;
 pub mod cli;
 pub mod component;
 pub mod config;

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 /// Model precision as chosen on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
     /// bfloat16 where the CPU has native support, else fp32

@@ -1259,15 +1259,77 @@ fn a_statement_speaks_for_its_issuer() {
             "{text}: {q:#?}"
         );
     }
-    // no issuer named: whoever spoke last nearby, as before
+}
+
+#[test]
+fn a_document_s_issuer_is_found_where_the_article_names_it() {
+    // (text, the speaker of "the prisoners …", its canonical name)
+    for (text, issuer) in [
+        (
+            "The Russian Foreign Ministry issued a statement on Friday. Officials met in Baku. \
+             The statement said the prisoners had been released.",
+            "Russian Foreign Ministry",
+        ),
+        (
+            "Amnesty International said in its latest annual report that jails were full. \
+             The report said the prisoners had been tortured.",
+            "Amnesty International",
+        ),
+        (
+            "In a statement, Amnesty International said jails were full. Police chief John \
+             Smith said the claims were false. The statement said the prisoners had been \
+             tortured.",
+            "Amnesty International",
+        ),
+        (
+            "The finding comes in a report published on Thursday by Amnesty International. \
+             Police chief John Smith said the claims were false. The report said the prisoners \
+             had been tortured.",
+            "Amnesty International",
+        ),
+        (
+            "The survey is published by Amnesty International. Police chief John Smith said \
+             the claims were false. The survey said the prisoners had been tortured.",
+            "Amnesty International",
+        ),
+    ] {
+        let qs = quotes(text);
+        let q = find(&qs, "the prisoners");
+        assert_eq!(
+            q.speaker_canonical.as_deref(),
+            Some(issuer),
+            "{text}: {q:#?}"
+        );
+        assert_eq!(q.reason, None);
+    }
+}
+
+#[test]
+fn an_unnamed_document_speaks_for_the_organisation_that_spoke_last_or_nobody() {
+    // an organisation that spoke nearby issued it
+    let qs = quotes("The OECD said growth would slow. The report said the prisoners were safe.");
+    assert_eq!(
+        find(&qs, "the prisoners").speaker_canonical.as_deref(),
+        Some("OECD")
+    );
+    // "his report": the last person, as for "he"
+    let qs = quotes(
+        "Amitai Etzioni says the priority is misplaced. His report said the prisoners were safe.",
+    );
+    assert_eq!(
+        find(&qs, "the prisoners").speaker_canonical.as_deref(),
+        Some("Amitai Etzioni")
+    );
+    // a person quoted last is rather someone commenting on "the statement" than its author: the
+    // speaker resolves to nothing, says so, and counts as unresolved
     let qs = quotes(
         "Police chief John Smith said the claims were false. The statement said the prisoners \
          were safe.",
     );
-    assert_eq!(
-        find(&qs, "the prisoners").speaker_canonical.as_deref(),
-        Some("John Smith")
-    );
+    let q = find(&qs, "the prisoners");
+    assert_eq!(speaker(q), Some("The statement"));
+    assert_eq!(q.speaker_canonical, None);
+    assert_eq!(q.reason.as_deref(), Some(newsmine::quotes::UNRESOLVED));
 }
 
 #[test]

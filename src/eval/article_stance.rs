@@ -201,11 +201,12 @@ impl std::fmt::Display for ArticleReport {
 fn stages(config: StanceModelConfig) -> Result<(Pipeline, StanceStage)> {
     let article_model = ArticleModel::load(&config.model_dir)?;
     let model = StanceModel::new(config)?;
-    let stage = StanceStage {
+    let stage = StanceStage::new(
         model,
-        config: person_config("Nobody")?,
+        person_config("Nobody")?,
         article_model,
-    };
+        crate::stance::component::CACHE_ENTRIES,
+    );
     let quotes = crate::quotes::QuoteExtractor::new(crate::quotes::QuotesConfig::default())?;
     let text = Pipeline {
         text: crate::text::TextConfig { clean: true },

@@ -23,23 +23,36 @@ fn map_type(t: &str) -> Option<&'static str> {
 }
 
 pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
+    Ok(read_conll_documents(path)?.into_iter().flatten().collect())
+}
+
+/// The sentences of a CoNLL file by document (`-DOCSTART-` lines; a file without them, such as
+/// WNUT-17, is one document).
+pub fn read_conll_documents(path: &Path) -> Result<Vec<Vec<ConllSentence>>> {
     let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = String::from_utf8_lossy(&raw);
-    let mut out = Vec::new();
+    let mut docs: Vec<Vec<ConllSentence>> = vec![Vec::new()];
     let mut words = Vec::new();
     let mut tags = Vec::new();
-    let mut flush = |words: &mut Vec<String>, tags: &mut Vec<String>| {
-        if !words.is_empty() {
-            out.push(ConllSentence {
-                words: std::mem::take(words),
-                tags: std::mem::take(tags),
-            });
-        }
-    };
+    let flush =
+        |docs: &mut Vec<Vec<ConllSentence>>, words: &mut Vec<String>, tags: &mut Vec<String>| {
+            if !words.is_empty() {
+                let tags = iob1_to_iob2(&std::mem::take(tags));
+                if let Some(d) = docs.last_mut() {
+                    d.push(ConllSentence {
+                        words: std::mem::take(words),
+                        tags,
+                    });
+                }
+            }
+        };
     for (n, line) in text.lines().enumerate() {
         let line = line.trim_end();
         if line.is_empty() || line.starts_with("-DOCSTART-") {
-            flush(&mut words, &mut tags);
+            flush(&mut docs, &mut words, &mut tags);
+            if line.starts_with("-DOCSTART-") && docs.last().is_some_and(|d| !d.is_empty()) {
+                docs.push(Vec::new());
+            }
             continue;
         }
         let cols: Vec<&str> = line.split(['\t', ' ']).filter(|c| !c.is_empty()).collect();
@@ -60,15 +73,10 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
         words.push(cols[0].to_string());
         tags.push(tag);
     }
-    flush(&mut words, &mut tags);
-    // IOB1 → IOB2 is a no-op on IOB2 input, so it is always safe.
-    Ok(out
-        .into_iter()
-        .map(|s| ConllSentence {
-            tags: iob1_to_iob2(&s.tags),
-            words: s.words,
-        })
-        .collect())
+    // IOB1 → IOB2 (in `flush`) is a no-op on IOB2 input, so it is always safe.
+    flush(&mut docs, &mut words, &mut tags);
+    docs.retain(|d| !d.is_empty());
+    Ok(docs)
 }
 
 #[cfg(test)]
@@ -84,5 +92,13 @@ mod tests {
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].tags, ["B-ORG", "O"]);
         assert_eq!(s[1].tags, ["B-PER", "O", "O"]);
+        std::fs::write(
+            &p,
+            "-DOCSTART- -X- O O\n\nA B C I-LOC\n\nD B C O\n-DOCSTART- -X- O O\n\nE B C I-PER\n",
+        )
+        .unwrap();
+        let docs = read_conll_documents(&p).unwrap();
+        assert_eq!(docs.iter().map(|d| d.len()).collect::<Vec<_>>(), [2, 1]);
+        assert_eq!(docs[1][0].tags, ["B-PER"]);
     }
 }

@@ -19,17 +19,59 @@ fn model_word(w: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// What follows the model's labels on the run path (all on in `run`; `eval ner --run-path`
+/// switches them one at a time to show what each does).
+#[derive(Clone, Copy, Debug)]
+pub struct PostProcess {
+    /// a name never starts with a token without a letter or digit: "1. Michelle Freeman" (a
+    /// results list) tokenised "1" "." had "." tagged PER (CoNLL's own tokens keep "1." whole)
+    pub trim_punctuation: bool,
+    /// one label for all mentions of a name within the article (`canonical::harmonise_labels`)
+    pub consistent_labels: bool,
+    /// "Russian" + "Foreign Ministry" → one organisation (`canonical::merge_demonym_orgs`)
+    pub merge_demonyms: bool,
+    /// "the ministry" as a mention of an earlier organisation (`canonical::add_nominal_mentions`)
+    pub nominal_mentions: bool,
+}
+
+impl PostProcess {
+    /// What `run` does.
+    pub const RUN: PostProcess = PostProcess {
+        trim_punctuation: true,
+        consistent_labels: true,
+        merge_demonyms: true,
+        nominal_mentions: true,
+    };
+}
+
 /// Entities of one article from the word labels of its sentences.
 pub fn entities_from_tags(
     text: &str,
     doc: &crate::text::Doc,
     tags: &[Vec<model::WordTag>],
 ) -> Vec<Entity> {
+    entities_with(text, doc, tags, PostProcess::RUN)
+}
+
+/// Entities of one article from the word labels of its sentences, with the given post-processing.
+pub fn entities_with(
+    text: &str,
+    doc: &crate::text::Doc,
+    tags: &[Vec<model::WordTag>],
+    post: PostProcess,
+) -> Vec<Entity> {
     let mut out = Vec::new();
     for (s, sent_tags) in tags.iter().enumerate() {
         let toks = doc.sentence_tokens(s);
         let labels: Vec<usize> = sent_tags.iter().map(|t| t.label).collect();
-        for (lo, hi, label) in decode::spans(&labels) {
+        for (mut lo, hi, label) in decode::spans(&labels) {
+            let word = |i: usize| toks.get(i).map_or("", |t| doc.chars.slice(text, t.span));
+            while post.trim_punctuation && lo < hi && !word(lo).chars().any(char::is_alphanumeric) {
+                lo += 1;
+            }
+            if lo >= hi {
+                continue;
+            }
             let (Some(first), Some(last)) = (toks.get(lo), toks.get(hi - 1)) else {
                 continue;
             };
@@ -47,19 +89,28 @@ pub fn entities_from_tags(
             });
         }
     }
-    canonical::merge_demonym_orgs(text, &doc.chars, &mut out);
+    if post.consistent_labels {
+        canonical::harmonise_labels(&mut out);
+    }
+    if post.merge_demonyms {
+        canonical::merge_demonym_orgs(text, &doc.chars, &mut out);
+    }
     canonical::link(&mut out);
-    canonical::add_nominal_mentions(text, doc, &mut out);
+    if post.nominal_mentions {
+        canonical::add_nominal_mentions(text, doc, &mut out);
+    }
     out
 }
 
-impl crate::component::Component for NerModel {
-    fn name(&self) -> &'static str {
-        "ner"
-    }
-
-    /// All sentences of the batch go through the model together (length-bucketed inside).
-    fn process(&self, batch: &mut [crate::doc::Analysis]) -> crate::Result<()> {
+impl NerModel {
+    /// Word labels of every sentence of every article of the batch (`[article][sentence]`), all
+    /// sentences in one length-bucketed model call. A sentence met before in the run (or earlier
+    /// in the batch) takes the labels it got then: its words are the whole model input (the
+    /// first-word shape included), so the labels are the same, less the encoder work.
+    pub fn tag_batch(
+        &self,
+        batch: &[crate::doc::Analysis],
+    ) -> crate::Result<Vec<Vec<Vec<model::WordTag>>>> {
         let mut sentences: Vec<Vec<std::borrow::Cow<'_, str>>> = Vec::new();
         let mut owner = Vec::new();
         for (a, an) in batch.iter().enumerate() {
@@ -74,16 +125,42 @@ impl crate::component::Component for NerModel {
                 owner.push(a);
             }
         }
-        let tags = self.predict(&sentences)?;
-        drop(sentences);
+        let plan = self
+            .cache
+            .plan(sentences.iter().map(|w| crate::cache::key(w)).collect());
+        let todo: Vec<&[std::borrow::Cow<'_, str>]> = plan
+            .compute
+            .iter()
+            .map(|&i| sentences[i].as_slice())
+            .collect();
+        let computed = self.predict(&todo)?;
+        let tags = self
+            .cache
+            .fill(plan, computed)
+            .ok_or_else(|| crate::Error::Other("NER: fewer results than sentences".into()))?;
         let mut per_article: Vec<Vec<Vec<model::WordTag>>> =
             batch.iter().map(|_| Vec::new()).collect();
         for (t, a) in tags.into_iter().zip(owner) {
             per_article[a].push(t);
         }
-        for (an, tags) in batch.iter_mut().zip(per_article) {
+        Ok(per_article)
+    }
+}
+
+impl crate::component::Component for NerModel {
+    fn name(&self) -> &'static str {
+        "ner"
+    }
+
+    fn process(&self, batch: &mut [crate::doc::Analysis]) -> crate::Result<()> {
+        let tags = self.tag_batch(batch)?;
+        for (an, tags) in batch.iter_mut().zip(tags) {
             an.entities = entities_from_tags(&an.article.text, &an.doc, &tags);
         }
         Ok(())
+    }
+
+    fn cache_stats(&self) -> Option<crate::cache::Stats> {
+        Some(self.cache.stats())
     }
 }

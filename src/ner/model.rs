@@ -1,5 +1,6 @@
 //! The NER network (base encoder + word shapes + linear head) and batched, windowed prediction.
 use super::decode::{viterbi, LABELS};
+use crate::cache::Cache;
 use crate::encoder::{self, shape, Backbone};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -32,7 +33,13 @@ pub struct NerConfig {
     pub device: Device,
     /// run the encoder in bfloat16 (faster on CPUs with AMX/AVX512-BF16)
     pub bf16: bool,
+    /// sentences whose labels the stage keeps for the rest of the run (0: no cache)
+    pub cache_entries: usize,
 }
+
+/// Sentences the NER stage remembers by default: about 16 MB with news-length sentences (a digest
+/// and a label per word each), more than the distinct sentences of the 2,225 BBC articles.
+pub const CACHE_ENTRIES: usize = 1 << 16;
 
 impl Default for NerConfig {
     fn default() -> Self {
@@ -43,6 +50,7 @@ impl Default for NerConfig {
             max_tokens: 256,
             device: encoder::device(),
             bf16: false,
+            cache_entries: CACHE_ENTRIES,
         }
     }
 }
@@ -236,6 +244,8 @@ pub struct NerModel {
     tokenizer: Tokenizer,
     config: NerConfig,
     pub files: Vec<PathBuf>,
+    /// labels of the sentences seen so far in the run, by their words (see `ner::tag_batch`)
+    pub(super) cache: Cache<Vec<WordTag>>,
 }
 
 impl NerModel {
@@ -264,6 +274,7 @@ impl NerModel {
             _vs: vs,
             net,
             tokenizer,
+            cache: Cache::new(config.cache_entries),
             config,
             files,
         })
@@ -279,13 +290,17 @@ impl NerModel {
             _vs: vs,
             net,
             tokenizer,
+            cache: Cache::new(config.cache_entries),
             config,
             files: Vec::new(),
         }
     }
 
     /// Labels for each word of each sentence (BIO-valid, Viterbi-decoded).
-    pub fn predict<S: AsRef<str>>(&self, sentences: &[Vec<S>]) -> Result<Vec<Vec<WordTag>>> {
+    pub fn predict<W: AsRef<[S]>, S: AsRef<str>>(
+        &self,
+        sentences: &[W],
+    ) -> Result<Vec<Vec<WordTag>>> {
         predict_words(&self.net, &self.tokenizer, &self.config, sentences)
     }
 }
@@ -322,16 +337,17 @@ pub fn plan_batches(
 }
 
 /// Labels for each word of each sentence (BIO-valid, Viterbi-decoded), with `net` in eval mode.
-pub fn predict_words<S: AsRef<str>>(
+pub fn predict_words<W: AsRef<[S]>, S: AsRef<str>>(
     net: &NerNet,
     tokenizer: &Tokenizer,
     config: &NerConfig,
-    sentences: &[Vec<S>],
+    sentences: &[W],
 ) -> Result<Vec<Vec<WordTag>>> {
     let cls = tokenizer.token_to_id("[CLS]").unwrap_or(101) as i64;
     let sep = tokenizer.token_to_id("[SEP]").unwrap_or(102) as i64;
     let mut wins = Vec::new();
     for (i, words) in sentences.iter().enumerate() {
+        let words = words.as_ref();
         if words.is_empty() {
             continue;
         }
@@ -361,9 +377,12 @@ pub fn predict_words<S: AsRef<str>>(
     // Each word takes the window where it sits farthest from an edge.
     let mut emissions: Vec<Vec<Vec<f32>>> = sentences
         .iter()
-        .map(|s| vec![Vec::new(); s.len()])
+        .map(|s| vec![Vec::new(); s.as_ref().len()])
         .collect();
-    let mut best_margin: Vec<Vec<i64>> = sentences.iter().map(|s| vec![-1; s.len()]).collect();
+    let mut best_margin: Vec<Vec<i64>> = sentences
+        .iter()
+        .map(|s| vec![-1; s.as_ref().len()])
+        .collect();
     for (w, win) in wins.iter().enumerate() {
         let Some(t) = &scores[w] else { continue };
         let rows: Vec<Vec<f32>> =

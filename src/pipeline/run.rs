@@ -136,6 +136,15 @@ pub struct RunSummary {
     pub unresolved_speakers: usize,
     /// the files the tables were written as (`--table-format`); `merge` writes the same
     pub table_format: crate::output::TableFormat,
+    /// per model stage: model inputs looked up and served from the run-wide cache (this
+    /// invocation only; `--no-cache` shows capacity 0)
+    pub cache: BTreeMap<String, crate::cache::Stats>,
+    /// the config the run used in full (its tables, `[run]` with every setting): what
+    /// `run --like` repeats; `merge` keeps the first shard's
+    pub config: serde_json::Value,
+    /// the stance targets' names and descriptions, in config order (empty when stance is off):
+    /// `compare` shows them without needing the config file
+    pub targets: Vec<crate::output::report::TargetDescription>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -289,6 +298,10 @@ pub struct RunConfig {
     pub write_text: bool,
     /// CSV, Parquet or both (Parquet is converted from the finished CSVs)
     pub table_format: crate::output::TableFormat,
+    /// the resolved config, recorded in run.json (see `RunSummary::config`)
+    pub config: serde_json::Value,
+    /// the stance targets, recorded in run.json for the report
+    pub targets: Vec<crate::output::report::TargetDescription>,
 }
 
 /// Stable shard of a key: sha256, first 8 bytes, modulo `n` (same on every machine and version).
@@ -495,6 +508,8 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
         quote_classes: config.quote_classes.clone(),
         aggregate: config.aggregate,
         table_format: config.table_format,
+        targets: config.targets.clone(),
+        config: config.config.clone(),
         ..Default::default()
     };
     for p in &config.model_files {
@@ -725,6 +740,11 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
             crate::output::parquet::write_tables(dir, config.table_format)?;
         }
     }
+    summary.cache = pipeline
+        .components
+        .iter()
+        .filter_map(|c| Some((c.name().to_string(), c.cache_stats()?)))
+        .collect();
     summary.seconds = start.elapsed().as_secs_f64();
     if let Some(dir) = &config.out {
         crate::output::write_atomic(
@@ -954,6 +974,8 @@ pub fn merge(
             ..first.fingerprint.clone()
         },
         table_format: table_format.unwrap_or(first.table_format),
+        targets: first.targets.clone(),
+        config: first.config.clone(),
         ..Default::default()
     };
     for t in crate::output::PER_ARTICLE_TABLES {

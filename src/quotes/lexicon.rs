@@ -40,6 +40,8 @@ pub mod class {
     pub const QUOTING: u32 = 1 << 19;
     pub const INTENT: u32 = 1 << 20;
     pub const OBJECT: u32 = 1 << 21;
+    pub const FINITE: u32 = 1 << 22;
+    pub const BE: u32 = 1 << 23;
 
     pub const CUE: u32 = VERB | BELIEF | PREP | QUOTING;
     /// cues that attribute a quotation next to them
@@ -52,7 +54,7 @@ pub mod class {
     pub const PRONOUN: u32 = PRON_M | PRON_F | PRON_N | PRON_P | PRON_X;
 
     /// The type names of the data file.
-    pub const NAMES: [(&str, u32); 22] = [
+    pub const NAMES: [(&str, u32); 24] = [
         ("verb", VERB),
         ("belief", BELIEF),
         ("prep", PREP),
@@ -71,6 +73,8 @@ pub mod class {
         ("pronoun-x", PRON_X),
         ("relative", RELATIVE),
         ("aux", AUX),
+        ("finite", FINITE),
+        ("be", BE),
         ("time", TIME),
         ("det", DET),
         ("title", TITLE),

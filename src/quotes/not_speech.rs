@@ -7,42 +7,6 @@ use super::layout::{Kind, Tok};
 use super::lexicon::class;
 use super::speaker::{Np, NpKind};
 
-/// Finite auxiliaries: one a few words into a cue's complement shows that it is a clause ("she
-/// believes the deal will hold"), not an object ("she believes the story").
-pub(super) const FINITE: [&str; 32] = [
-    "is",
-    "are",
-    "was",
-    "were",
-    "will",
-    "would",
-    "can",
-    "could",
-    "should",
-    "has",
-    "have",
-    "had",
-    "may",
-    "might",
-    "must",
-    "does",
-    "did",
-    "won't",
-    "wouldn't",
-    "can't",
-    "cannot",
-    "isn't",
-    "wasn't",
-    "aren't",
-    "weren't",
-    "doesn't",
-    "didn't",
-    "hasn't",
-    "haven't",
-    "hadn't",
-    "shouldn't",
-    "couldn't",
-];
 /// Nouns of results and figures: "reported a profit", "posted a loss", "a 5 per cent rise".
 pub(super) const RESULTS: [&str; 34] = [
     "profit",
@@ -189,7 +153,7 @@ pub(super) fn figure_object(toks: &[Tok], a: usize, b: usize) -> bool {
         t.is_word()
             && t.quote.is_none()
             && (t.is(class::AUX | class::CUE)
-                || FINITE.contains(&t.lower.as_str())
+                || t.is(class::FINITE)
                 || (t.lower.ends_with("ed") && !t.cap)
                 || IRREGULAR_PAST.contains(&t.lower.as_str()))
     });
@@ -226,7 +190,7 @@ pub(super) fn clause_like(toks: &[Tok], a: usize, b: usize) -> bool {
                 t.is_word()
                     && !t.cap
                     && (t.is(class::AUX)
-                        || FINITE.contains(&t.lower.as_str())
+                        || t.is(class::FINITE)
                         || t.lower.ends_with("ed")
                         || IRREGULAR_PAST.contains(&t.lower.as_str()))
             })
@@ -252,10 +216,10 @@ pub(super) fn thing_speaks(toks: &[Tok], (i, e): (usize, usize), sp: &Np) -> boo
 
 /// Tokens `[a, b)` open with a subject and a finite verb ("the deal will hold").
 pub(super) fn finite_clause(toks: &[Tok], a: usize, b: usize) -> bool {
-    if a >= b || FINITE.contains(&toks[a].lower.as_str()) {
+    if a >= b || toks[a].is(class::FINITE) {
         return false;
     }
     (a + 1..b.min(a + 8))
         .take_while(|&k| toks[k].is_word() && toks[k].quote.is_none())
-        .any(|k| FINITE.contains(&toks[k].lower.as_str()))
+        .any(|k| toks[k].is(class::FINITE))
 }

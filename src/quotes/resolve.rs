@@ -7,8 +7,9 @@
 //!   ministry" → the nearest entity whose name has the head noun; "the doctor" → the name it was an
 //!   apposition of ("Hugh Hill, a doctor"); "the statement" → its issuer where the article named
 //!   it ("the ministry issued a statement", "a statement from the ministry", "the ministry's
-//!   report"), else whoever spoke last nearby; unnamed people ("a source", "officials") stay
-//!   without a name (`unnamed speaker`);
+//!   report", "the Fed said in its latest report", "a report published by the WHO"), else the
+//!   organisation that spoke last nearby ("his report": the last person); unnamed people ("a
+//!   source", "officials") stay without a name (`unnamed speaker`);
 //! - pronouns: the most recent earlier speaker of a fitting sort (person for he / she, group for
 //!   it / they) within two paragraphs, else the most recent fitting entity mention.
 //!
@@ -91,6 +92,8 @@ const WINDOW: usize = 400;
 /// How far back (in paragraphs) a pronoun or "the statement" looks for its referent.
 const PRONOUN_REACH: usize = 2;
 const DOCUMENT_REACH: usize = 3;
+/// Nominal heads that speak for another: a representative, an organisation, a document.
+const SPEAKS_FOR_ANOTHER: u32 = class::NOM_REP | class::NOM_ORG | class::NOM_DOC;
 
 impl<'a> Resolver<'a> {
     pub fn new(layout: &'a Layout, entities: &'a [Entity]) -> Resolver<'a> {
@@ -365,83 +368,16 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// A nominal phrase with the `class::NOM_*` flags `f` of its head.
     fn nominal(&self, np: &Np, f: u32, depth: usize) -> Resolved {
-        let toks = &self.layout.toks;
-        let t = &toks[np.first];
-        // "a spokesman for the ministry", "a source at the ministry": the one spoken for
-        if let Some(of) = &np.of {
-            let r = self.lookup(of, depth + 1);
-            if r.canonical.is_some() && f & (class::NOM_REP | class::NOM_ORG | class::NOM_DOC) != 0
-            {
-                return r;
-            }
+        if let Some(r) = self.spoken_for(np, f, depth) {
+            return r;
         }
-        // "Trump's lawyer", "the ministry’s statement": the owner
-        if let Some((a, b)) = np.possessor {
-            if f & (class::NOM_REP | class::NOM_ORG | class::NOM_DOC) != 0 {
-                let owner = super::speaker::ending_at(toks, b, a).unwrap_or_else(|| np_of(a, b));
-                let r = self.lookup(&owner, depth + 1);
-                if r.canonical.is_some() {
-                    return r;
-                }
-            }
+        if let Some(r) = self.by_head(np, f, depth) {
+            return r;
         }
-        let head = strip_possessive(&toks[np.head].lower);
-        let has_head = |name: &str| {
-            name.split_whitespace()
-                .any(|w| strip_possessive(&w.to_lowercase()) == head)
-        };
-        if f & class::PERSON == 0 {
-            // "the ministry" → "Russian Foreign Ministry", the nearest earlier such entity first
-            let before = self.entities_before(t.span.start);
-            let after = self.entities_after(t.span.start);
-            let hit = before.chain(after).find(|e| {
-                e.label != EntityLabel::PER && (has_head(entity_name(e)) || has_head(&e.text))
-            });
-            if let Some(e) = hit {
-                return Resolved::entity(e);
-            }
-            if let Some(s) = self
-                .seen
-                .iter()
-                .rev()
-                .find(|s| s.pos < t.span.start && s.words.contains(&head))
-            {
-                return s.resolved.clone();
-            }
-        } else if let Some((_, name)) = self
-            .aliases
-            .iter()
-            .rev()
-            .find(|(noun, name)| *noun == head && toks[name.first].span.start < t.span.start)
-        {
-            // "the doctor" → "Hugh Hill, a doctor"
-            return self.lookup(name, depth + 1);
-        }
-        // "a New York Times/CBS News poll", "the Clinton campaign": the name in it issued it
-        if f & (class::NOM_DOC | class::NOM_ORG) != 0 {
-            let names: Vec<usize> = (np.first..np.head).filter(|&k| namey(toks, k)).collect();
-            if let (Some(&a), Some(&b)) = (names.first(), names.last()) {
-                return self.name(&Np::new(a, b, b, NpKind::Name));
-            }
-        }
-        let definite = matches!(
-            t.lower.as_str(),
-            "the" | "this" | "that" | "these" | "its" | "their" | "his" | "her"
-        );
-        if f & class::NOM_DOC != 0 && definite {
-            if let Some(r) = self.issuer(np, depth) {
-                return r;
-            }
-            // "the statement said": whoever spoke last nearby issued it
-            if let Some(s) = self
-                .seen
-                .iter()
-                .rev()
-                .find(|s| s.pos < t.span.start && s.para + DOCUMENT_REACH >= t.para)
-            {
-                return s.resolved.clone();
-            }
+        if let Some(r) = self.issuer_of_document(np, f, depth) {
+            return r;
         }
         Resolved::unresolved(if f & class::PERSON != 0 {
             "unnamed speaker"
@@ -450,64 +386,204 @@ impl<'a> Resolver<'a> {
         })
     }
 
+    /// "a spokesman for the ministry", "a source at the ministry", "Trump's lawyer", "the
+    /// ministry’s statement": the one spoken for, or the owner.
+    fn spoken_for(&self, np: &Np, f: u32, depth: usize) -> Option<Resolved> {
+        let toks = &self.layout.toks;
+        let for_another = f & SPEAKS_FOR_ANOTHER != 0;
+        if let Some(of) = &np.of {
+            let r = self.lookup(of, depth + 1);
+            if r.canonical.is_some() && for_another {
+                return Some(r);
+            }
+        }
+        let (a, b) = np.possessor.filter(|_| for_another)?;
+        let owner = super::speaker::ending_at(toks, b, a).unwrap_or_else(|| np_of(a, b));
+        let r = self.lookup(&owner, depth + 1);
+        r.canonical.is_some().then_some(r)
+    }
+
+    /// "the ministry" → the nearest entity (else earlier speaker) whose name has the head noun,
+    /// earlier ones first; "the doctor" → the name it was an apposition of ("Hugh Hill, a
+    /// doctor").
+    fn by_head(&self, np: &Np, f: u32, depth: usize) -> Option<Resolved> {
+        let toks = &self.layout.toks;
+        let t = &toks[np.first];
+        let head = strip_possessive(&toks[np.head].lower);
+        if f & class::PERSON != 0 {
+            let (_, name) =
+                self.aliases.iter().rev().find(|(noun, name)| {
+                    *noun == head && toks[name.first].span.start < t.span.start
+                })?;
+            return Some(self.lookup(name, depth + 1));
+        }
+        let has_head = |name: &str| {
+            name.split_whitespace()
+                .any(|w| strip_possessive(&w.to_lowercase()) == head)
+        };
+        let before = self.entities_before(t.span.start);
+        let after = self.entities_after(t.span.start);
+        let hit = before.chain(after).find(|e| {
+            e.label != EntityLabel::PER && (has_head(entity_name(e)) || has_head(&e.text))
+        });
+        if let Some(e) = hit {
+            return Some(Resolved::entity(e));
+        }
+        self.seen
+            .iter()
+            .rev()
+            .find(|s| s.pos < t.span.start && s.words.contains(&head))
+            .map(|s| s.resolved.clone())
+    }
+
+    /// A document or organisation phrase: the name in it ("a New York Times/CBS News poll",
+    /// "the Clinton campaign"); for a definite document ("the statement") its issuer where the
+    /// article named it, else whoever spoke last nearby.
+    fn issuer_of_document(&self, np: &Np, f: u32, depth: usize) -> Option<Resolved> {
+        let toks = &self.layout.toks;
+        let t = &toks[np.first];
+        if f & (class::NOM_DOC | class::NOM_ORG) != 0 {
+            let names: Vec<usize> = (np.first..np.head).filter(|&k| namey(toks, k)).collect();
+            if let (Some(&a), Some(&b)) = (names.first(), names.last()) {
+                return Some(self.name(&Np::new(a, b, b, NpKind::Name)));
+            }
+        }
+        let definite = matches!(
+            t.lower.as_str(),
+            "the" | "this" | "that" | "these" | "its" | "their" | "his" | "her"
+        );
+        if f & class::NOM_DOC == 0 || !definite {
+            return None;
+        }
+        if let Some(r) = self.issuer(np, depth) {
+            return Some(r);
+        }
+        // "the report said" with no issuer named: the organisation that spoke last nearby; "his
+        // report", "their statement": the last fitting speaker, as for a pronoun. A person who
+        // spoke last is rather someone quoted about "the report" than its author.
+        let fits = |s: Sort| match t.lower.as_str() {
+            "his" | "her" => s == Sort::Person,
+            "their" => s != Sort::Person,
+            _ => s == Sort::Group,
+        };
+        self.seen
+            .iter()
+            .rev()
+            .find(|s| s.pos < t.span.start && s.para + DOCUMENT_REACH >= t.para && fits(s.sort))
+            .map(|s| s.resolved.clone())
+    }
+
     /// The issuer of a document the article named before `np` ("the statement"), within
-    /// `DOCUMENT_REACH` paragraphs: the owner of an earlier mention of the same noun ("the
-    /// ministry's statement"), the one after "from" or "by" ("a statement from the ministry"), or
-    /// the subject of the verb that issued it ("the ministry issued a statement").
+    /// `DOCUMENT_REACH` paragraphs: at the nearest earlier mention of the same noun that names
+    /// one (`issuer_at`) and resolves.
     fn issuer(&self, np: &Np, depth: usize) -> Option<Resolved> {
         let toks = &self.layout.toks;
         let head = strip_possessive(&toks[np.head].lower);
         let para = toks[np.first].para;
-        let mentions = (0..np.first)
+        (0..np.first)
             .rev()
             .take(WINDOW * 4)
             .take_while(|&k| toks[k].para + DOCUMENT_REACH >= para)
-            .filter(|&k| toks[k].is_word() && toks[k].quote.is_none() && toks[k].lower == head);
-        for k in mentions {
-            let (lo, hi) = self.layout.sentence_toks(toks[k].sent);
-            let mut found: Option<Np> = None;
-            // "the ministry's statement", "Russia's Foreign Ministry's statement"
-            if k > lo && toks[k - 1].possessive() && namey(toks, k - 1) {
-                let mut a = k - 1;
-                while a > lo && namey(toks, a - 1) && !toks[a - 1].possessive() {
-                    a -= 1;
-                }
-                found = Some(Np::new(a, k - 1, k - 1, NpKind::Name));
-            }
-            // "a statement from the ministry", "a report by Amnesty International"
-            if found.is_none()
-                && k + 2 < hi
-                && matches!(toks[k + 1].lower.as_str(), "from" | "by" | "of")
-            {
-                found = super::speaker::starting_at(toks, k + 2, hi)
-                    .filter(|o| !matches!(o.kind, NpKind::Pronoun(_) | NpKind::Relative));
-            }
-            // "the ministry issued a statement", "Amnesty published its report on Monday"
-            if found.is_none() {
-                let verb = (lo..k)
-                    .rev()
-                    .take(4)
-                    .find(|&v| toks[v].is_word() && ISSUING.contains(&toks[v].lower.as_str()));
-                if let Some(v) = verb {
-                    let between_ok = (v + 1..k)
-                        .all(|m| toks[m].is(class::DET) || toks[m].possessive() || !toks[m].cap);
-                    if between_ok {
-                        found = super::speaker::subject_before(toks, v, lo).filter(
-                            |o| !matches!(o.kind, NpKind::Pronoun(f) if f & class::PRON_X != 0),
-                        );
-                    }
-                }
-            }
-            if let Some(issuer) = found {
+            .filter(|&k| toks[k].is_word() && toks[k].quote.is_none() && toks[k].lower == head)
+            .filter_map(|k| self.issuer_at(k))
+            .find_map(|issuer| {
                 // a document naming a document goes on to its issuer, within the depth bound
                 let r = self.lookup(&issuer, depth + 1);
-                if r.canonical.is_some() {
-                    return Some(r);
-                }
-            }
-        }
-        None
+                r.canonical.is_some().then_some(r)
+            })
     }
+
+    /// The phrase that issued the document mentioned at token `k`, by the first of these that
+    /// fits: its owner ("the ministry's statement"), the one after "from", "by" or "of" ("a
+    /// statement from the ministry"), the subject of the verb that issued it ("the ministry
+    /// issued a statement"), the agent of a participle ("a report published on Thursday by the
+    /// WHO", "the survey is published by Context"), or the one who spoke in it ("the Fed said in its
+    /// latest report", "In a statement, the club said").
+    fn issuer_at(&self, k: usize) -> Option<Np> {
+        let toks = &self.layout.toks;
+        let (lo, hi) = self.layout.sentence_toks(toks[k].sent);
+        let speaking = |o: &Np| !matches!(o.kind, NpKind::Pronoun(_) | NpKind::Relative);
+        owner_of(toks, k, lo)
+            .or_else(|| {
+                let by = k + 2 < hi && matches!(toks[k + 1].lower.as_str(), "from" | "by" | "of");
+                by.then(|| super::speaker::starting_at(toks, k + 2, hi).filter(speaking))
+                    .flatten()
+            })
+            .or_else(|| issuing_subject(toks, k, lo))
+            .or_else(|| agent_of(toks, k, hi).filter(speaking))
+            .or_else(|| spoke_in(toks, k, lo, hi))
+    }
+}
+
+/// "the ministry's statement", "Russia's Foreign Ministry's statement": the name that owns the
+/// document mentioned at `k`.
+fn owner_of(toks: &[Tok], k: usize, lo: usize) -> Option<Np> {
+    if k == lo || !toks[k - 1].possessive() || !namey(toks, k - 1) {
+        return None;
+    }
+    let mut a = k - 1;
+    while a > lo && namey(toks, a - 1) && !toks[a - 1].possessive() {
+        a -= 1;
+    }
+    Some(Np::new(a, k - 1, k - 1, NpKind::Name))
+}
+
+/// "a report published on Thursday by the World Economic Forum", "the survey is published by
+/// Context", "a study carried out by Ipsos": the phrase after "by" that follows a participle of
+/// issuing within a few words of the mention at `k`.
+fn agent_of(toks: &[Tok], k: usize, hi: usize) -> Option<Np> {
+    let by = (k + 1..hi.min(k + 8))
+        .take_while(|&m| toks[m].is_word() || toks[m].is_punct(","))
+        .find(|&m| toks[m].lower == "by")?;
+    let issued = (k + 1..by).any(|m| {
+        let w = toks[m].lower.as_str();
+        ISSUING.contains(&w) || PRODUCED.contains(&w)
+    });
+    issued
+        .then(|| super::speaker::starting_at(toks, by + 1, hi))
+        .flatten()
+}
+
+/// "the ministry issued a statement", "Amnesty published its report on Monday": the subject of
+/// an issuing verb a few words before the mention at `k`.
+fn issuing_subject(toks: &[Tok], k: usize, lo: usize) -> Option<Np> {
+    let v = (lo..k)
+        .rev()
+        .take(4)
+        .find(|&v| toks[v].is_word() && ISSUING.contains(&toks[v].lower.as_str()))?;
+    let between_ok =
+        (v + 1..k).all(|m| toks[m].is(class::DET) || toks[m].possessive() || !toks[m].cap);
+    between_ok
+        .then(|| super::speaker::subject_before(toks, v, lo))
+        .flatten()
+        .filter(|o| !o.kind.first_or_second_person())
+}
+
+/// "the US Federal Reserve said in its latest Beige Book report", "In a statement, the club
+/// said": the speaker of a speech verb right before "in … <document>", or the phrase after the
+/// comma when "in … <document>" opens the sentence.
+fn spoke_in(toks: &[Tok], k: usize, lo: usize, hi: usize) -> Option<Np> {
+    let p = (lo..k)
+        .rev()
+        .take(6)
+        .take_while(|&m| toks[m].is_word() && toks[m].quote.is_none())
+        .find(|&m| toks[m].lower == "in")?;
+    let phrase_ok = (p + 1..k).all(|m| !toks[m].is(class::CUE | class::TOLD));
+    if !phrase_ok {
+        return None;
+    }
+    let speaker = if p == lo {
+        if k + 2 >= hi || !toks[k + 1].is_punct(",") {
+            return None;
+        }
+        super::speaker::starting_at(toks, k + 2, hi)
+    } else {
+        let v = p - 1;
+        let verb = toks[v].is_word() && toks[v].is(class::VERB) && !toks[v].cap;
+        verb.then(|| super::speaker::subject_before(toks, v, lo))
+            .flatten()
+    };
+    speaker.filter(|o| o.kind != NpKind::Relative && !o.kind.first_or_second_person())
 }
 
 /// Verbs that issue a document ("the ministry issued a statement").
@@ -524,6 +600,17 @@ const ISSUING: [&str; 12] = [
     "filed",
     "unveiled",
     "issues",
+];
+
+/// Participles that name the maker of a document before "by" ("a survey carried out by Ipsos").
+const PRODUCED: [&str; 7] = [
+    "commissioned",
+    "conducted",
+    "compiled",
+    "carried",
+    "prepared",
+    "written",
+    "undertaken",
 ];
 
 fn np_of(first: usize, last: usize) -> Np {

@@ -1,5 +1,5 @@
 //! The `[quotes]` table of the run's config file: the same TOML file as the stance targets
-//! (`--config FILE`, else the bundled `corpus/targets.toml`), so that one file describes a study.
+//! (`--config FILE`, else the bundled `corpus/newsmine.toml`), so that one file describes a study.
 //!
 //! ```toml
 //! [quotes]

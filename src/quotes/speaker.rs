@@ -21,6 +21,22 @@ pub enum NpKind {
     Relative,
 }
 
+impl NpKind {
+    /// "I", "we", "you": a speaker of the first or second person.
+    pub fn first_or_second_person(self) -> bool {
+        matches!(self, NpKind::Pronoun(f) if f & class::PRON_X != 0)
+    }
+    /// A nominal headed by a document noun ("the statement", "the poll"), which speaks for its
+    /// issuer.
+    pub fn document(self) -> bool {
+        matches!(self, NpKind::Nominal(n) if n & class::NOM_DOC != 0)
+    }
+    /// A nominal headed by a person noun ("the official", "a spokesman").
+    pub fn person_noun(self) -> bool {
+        matches!(self, NpKind::Nominal(n) if n & class::PERSON != 0)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Np {
     /// first and last token (inclusive)
@@ -36,6 +52,9 @@ pub struct Np {
     pub antecedent: Option<Box<Np>>,
     /// a descriptive apposition after the phrase ("a doctor" in "Hugh Hill, a doctor, said")
     pub appos: Option<(usize, usize)>,
+    /// a phrase that speaks only as the affiliation of a person before it ("stem cell research"
+    /// in "advocates for stem cell research"); never returned alone
+    pub(super) needs_person: bool,
 }
 
 impl Np {
@@ -49,6 +68,7 @@ impl Np {
             of: None,
             antecedent: None,
             appos: None,
+            needs_person: false,
         }
     }
     pub fn span(&self, toks: &[Tok]) -> Span {
@@ -269,7 +289,7 @@ fn nominal_ending_at(toks: &[Tok], e: usize, lo: usize) -> Option<Np> {
             return None;
         }
         let mut np = Np::new(s, e, e, NpKind::Nominal(0));
-        np.possessor = Some((usize::MAX, usize::MAX)); // marks a phrase that needs a person before it
+        np.needs_person = true;
         return Some(np);
     }
     let mut np = Np::new(s, e, e, NpKind::Nominal(nom));
@@ -280,7 +300,7 @@ fn nominal_ending_at(toks: &[Tok], e: usize, lo: usize) -> Option<Np> {
 /// "a spokesman for the ministry": `np` is "the ministry"; a person noun before for / of / at
 /// takes it as its affiliation.
 fn with_affiliation_before(toks: &[Tok], np: Np, lo: usize) -> Option<Np> {
-    let weak = np.possessor == Some((usize::MAX, usize::MAX));
+    let weak = np.needs_person;
     let f = np.first;
     if f < lo + 2 || !AFFILIATION.contains(&toks[f - 1].lower.as_str()) {
         return (!weak).then_some(np);
@@ -289,15 +309,13 @@ fn with_affiliation_before(toks: &[Tok], np: Np, lo: usize) -> Option<Np> {
         // "a spokesman for the ministry", and any noun with a determiner ("the pitch on
         // Kickstarter", "a letter from the American Legion")
         Some(mut person)
-            if matches!(person.kind, NpKind::Nominal(k) if k & class::PERSON != 0)
+            if person.kind.person_noun()
                 || (matches!(person.kind, NpKind::Nominal(_))
                     && toks[person.first].is(class::DET)) =>
         {
             person.last = np.last;
             let mut of = np;
-            if weak {
-                of.possessor = None;
-            }
+            of.needs_person = false;
             person.of = Some(Box::new(of));
             Some(person)
         }
@@ -315,121 +333,124 @@ pub fn starting_at(toks: &[Tok], s: usize, hi: usize) -> Option<Np> {
     if t.is(class::PRONOUN) && SUBJECT_PRONOUNS.contains(&t.lower.as_str()) {
         return Some(Np::new(s, s, s, NpKind::Pronoun(t.flags & class::PRONOUN)));
     }
+    let np = if namey(toks, s) && !t.possessive() {
+        name_starting_at(toks, s, hi)?
+    } else if t.is(class::DET) || t.possessive() {
+        determined_starting_at(toks, s, hi)?
+    } else if t.is(class::NOMINAL) {
+        bare_nominal_at(toks, s, hi)
+    } else {
+        return None;
+    };
+    Some(with_affiliation_after(toks, np, hi))
+}
+
+/// A name at `s`, and the noun it may modify ("Trump campaign officials").
+fn name_starting_at(toks: &[Tok], s: usize, hi: usize) -> Option<Np> {
+    let name_end = name_end(toks, s, hi);
+    let head = (name_end + 1..hi.min(name_end + 4))
+        .take_while(|&k| modifier(toks, k))
+        .find(|&k| toks[k].is(class::NOMINAL) && !(k + 1 < hi && toks[k + 1].is(class::NOMINAL)));
+    let (last, kind) = match head {
+        Some(h) => (h, NpKind::Nominal(toks[h].flags & class::NOMINAL)),
+        None => (name_end, NpKind::Name),
+    };
+    let mut np = Np::new(s, last, last, kind);
+    np.possessor = (s..last).find(|&k| toks[k].possessive()).map(|k| (s, k));
+    // "Russia’s" alone owns something that follows
+    (!toks[np.last].possessive()).then_some(np)
+}
+
+/// The last word of the name that starts at `s`: name words, joiners inside a name ("Secretary
+/// of State"), and a title noun between two names ("Virginia delegate Beau Correll"); a
+/// possessive ends it.
+fn name_end(toks: &[Tok], s: usize, hi: usize) -> usize {
     let mut e = s;
-    let mut kind;
-    if namey(toks, s) && !t.possessive() {
-        // a name, and the noun it may modify ("Trump campaign officials")
-        while e + 1 < hi
-            && (namey(toks, e + 1)
-                || (NAME_JOINERS.contains(&toks[e + 1].lower.as_str())
-                    && e + 2 < hi
-                    && namey(toks, e + 2)))
-            && !toks[e].possessive()
-        {
+    while e + 1 < hi
+        && (namey(toks, e + 1)
+            || (NAME_JOINERS.contains(&toks[e + 1].lower.as_str())
+                && e + 2 < hi
+                && namey(toks, e + 2)))
+        && !toks[e].possessive()
+    {
+        e += 1;
+    }
+    while !toks[e].possessive() {
+        let gap = (e + 1..hi.min(e + 3))
+            .take_while(|&k| title_word(toks, k))
+            .count();
+        let n = e + 1 + gap;
+        if gap == 0 || n >= hi || !namey(toks, n) {
+            break;
+        }
+        e = n;
+        while e + 1 < hi && namey(toks, e + 1) && !toks[e].possessive() {
             e += 1;
         }
-        // "Virginia delegate Beau Correll": a title noun between two names joins them
-        while !toks[e].possessive() {
-            let gap = (e + 1..hi.min(e + 3))
-                .take_while(|&k| title_word(toks, k))
-                .count();
-            let n = e + 1 + gap;
-            if gap == 0 || n >= hi || !namey(toks, n) {
-                break;
-            }
-            e = n;
-            while e + 1 < hi && namey(toks, e + 1) && !toks[e].possessive() {
-                e += 1;
-            }
-        }
-        let name_end = e;
-        let head = (e + 1..hi.min(e + 4))
-            .take_while(|&k| modifier(toks, k))
-            .find(|&k| {
-                toks[k].is(class::NOMINAL) && !(k + 1 < hi && toks[k + 1].is(class::NOMINAL))
-            });
-        let np = match head {
-            Some(h) => {
-                let mut np = Np::new(s, h, h, NpKind::Nominal(toks[h].flags & class::NOMINAL));
-                np.possessor = (s..h).find(|&k| toks[k].possessive()).map(|k| (s, k));
-                np
-            }
-            _ => {
-                let mut np = Np::new(s, name_end, name_end, NpKind::Name);
-                np.possessor = (s..name_end)
-                    .find(|&k| toks[k].possessive())
-                    .map(|k| (s, k));
-                np
-            }
-        };
-        if toks[np.last].possessive() {
-            return None; // "Russia’s" alone owns something that follows
-        }
-        return Some(with_affiliation_after(toks, np, hi));
     }
-    if t.is(class::DET) || t.possessive() {
-        // a run of modifiers and names; the head is its last word
-        let mut names = namey(toks, s);
-        while e + 1 < hi && e - s < 7 {
-            let n = e + 1;
-            let ok = namey(toks, n)
-                || (modifier(toks, n) && !toks[n].is(class::TIME))
-                || (NAME_JOINERS.contains(&toks[n].lower.as_str())
-                    && n + 1 < hi
-                    && namey(toks, n + 1));
-            if !ok || toks[e].possessive() && !namey(toks, n) && !modifier(toks, n) {
-                break;
-            }
-            names &= namey(toks, n) || NAME_JOINERS.contains(&toks[n].lower.as_str());
-            e = n;
-            if !names
-                && toks[e].is(class::NOMINAL)
-                && !(e + 1 < hi && toks[e + 1].is(class::NOMINAL))
-            {
-                break; // "the ministry said": stop at the head noun
-            }
+    e
+}
+
+/// A phrase opened by a determiner or a possessive at `s`: a run of modifiers and names whose
+/// head is its last word ("the ministry", "Russia's Foreign Ministry", "the Kremlin").
+fn determined_starting_at(toks: &[Tok], s: usize, hi: usize) -> Option<Np> {
+    let t = &toks[s];
+    let mut e = s;
+    let mut names = namey(toks, s);
+    while e + 1 < hi && e - s < 7 {
+        let n = e + 1;
+        let joiner = NAME_JOINERS.contains(&toks[n].lower.as_str());
+        let ok = namey(toks, n)
+            || (modifier(toks, n) && !toks[n].is(class::TIME))
+            || (joiner && n + 1 < hi && namey(toks, n + 1));
+        if !ok || toks[e].possessive() && !namey(toks, n) && !modifier(toks, n) {
+            break;
         }
-        if t.is(class::DET) && e == s {
-            return None;
+        names &= namey(toks, n) || joiner;
+        e = n;
+        if !names && toks[e].is(class::NOMINAL) && !(e + 1 < hi && toks[e + 1].is(class::NOMINAL)) {
+            break; // "the ministry said": stop at the head noun
         }
-        let all_names =
-            (s..=e).all(|k| namey(toks, k) || NAME_JOINERS.contains(&toks[k].lower.as_str()));
-        let first = if t.is(class::DET) && (s + 1..=e).all(|k| namey(toks, k)) {
-            s + 1
-        } else {
-            s
-        };
-        kind = if all_names || (first > s) {
-            NpKind::Name
-        } else {
-            NpKind::Nominal(toks[e].flags & class::NOMINAL)
-        };
-        if matches!(kind, NpKind::Nominal(0)) && !t.is(class::DET) && !t.possessive() {
-            return None;
-        }
-        let mut np = Np::new(first, e, e, kind);
-        np.possessor = (first..e)
-            .find(|&k| toks[k].possessive())
-            .map(|k| (first, k));
-        return Some(with_affiliation_after(toks, np, hi));
     }
-    if t.is(class::NOMINAL) {
-        kind = NpKind::Nominal(t.flags & class::NOMINAL);
-        while e + 1 < hi && toks[e + 1].is(class::NOMINAL) && e - s < 3 {
-            e += 1;
-            kind = NpKind::Nominal(toks[e].flags & class::NOMINAL);
-        }
-        return Some(with_affiliation_after(toks, Np::new(s, e, e, kind), hi));
+    if t.is(class::DET) && e == s {
+        return None;
     }
-    None
+    let all_names =
+        (s..=e).all(|k| namey(toks, k) || NAME_JOINERS.contains(&toks[k].lower.as_str()));
+    let first = if t.is(class::DET) && (s + 1..=e).all(|k| namey(toks, k)) {
+        s + 1
+    } else {
+        s
+    };
+    let kind = if all_names || (first > s) {
+        NpKind::Name
+    } else {
+        NpKind::Nominal(toks[e].flags & class::NOMINAL)
+    };
+    if matches!(kind, NpKind::Nominal(0)) && !t.is(class::DET) && !t.possessive() {
+        return None;
+    }
+    let mut np = Np::new(first, e, e, kind);
+    np.possessor = (first..e)
+        .find(|&k| toks[k].possessive())
+        .map(|k| (first, k));
+    Some(np)
+}
+
+/// Nouns of the lexicon without a determiner at `s` ("officials", "police officials").
+fn bare_nominal_at(toks: &[Tok], s: usize, hi: usize) -> Np {
+    let mut e = s;
+    let mut kind = NpKind::Nominal(toks[s].flags & class::NOMINAL);
+    while e + 1 < hi && toks[e + 1].is(class::NOMINAL) && e - s < 3 {
+        e += 1;
+        kind = NpKind::Nominal(toks[e].flags & class::NOMINAL);
+    }
+    Np::new(s, e, e, kind)
 }
 
 fn with_affiliation_after(toks: &[Tok], np: Np, hi: usize) -> Np {
     let n = np.last + 1;
-    if !matches!(np.kind, NpKind::Nominal(f) if f & class::PERSON != 0)
-        || n + 1 >= hi
-        || !AFFILIATION.contains(&toks[n].lower.as_str())
-    {
+    if !np.kind.person_noun() || n + 1 >= hi || !AFFILIATION.contains(&toks[n].lower.as_str()) {
         return np;
     }
     match starting_at(toks, n + 1, hi) {

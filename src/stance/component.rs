@@ -2,9 +2,10 @@
 //! batched model call, and aggregates them into the article's stance.
 use super::config::StanceConfig;
 use super::model::StanceModel;
-use super::{UnitKind, UnitStance};
+use super::{Probs, UnitKind, UnitStance};
 use crate::aggregate::article::ArticleModel;
 use crate::aggregate::article_stance_with;
+use crate::cache::Cache;
 use crate::component::Component;
 use crate::doc::Analysis;
 use crate::text::Span;
@@ -15,7 +16,12 @@ pub struct StanceStage {
     pub config: StanceConfig,
     /// the learned article judgement from the model folder, when it has one
     pub article_model: Option<ArticleModel>,
+    /// probabilities of the (target, unit text) pairs classified so far in the run
+    cache: Cache<Probs>,
 }
+
+/// (target, unit) pairs the stage remembers by default (a digest and three floats each).
+pub const CACHE_ENTRIES: usize = 1 << 16;
 
 /// A unit waiting for the model.
 struct Pending {
@@ -29,6 +35,37 @@ struct Pending {
 }
 
 impl StanceStage {
+    /// The stage; `cache_entries` 0 classifies every pair, repeated or not.
+    pub fn new(
+        model: StanceModel,
+        config: StanceConfig,
+        article_model: Option<ArticleModel>,
+        cache_entries: usize,
+    ) -> Self {
+        StanceStage {
+            model,
+            config,
+            article_model,
+            cache: Cache::new(cache_entries),
+        }
+    }
+
+    /// Probabilities of each pair; a pair met before in the run (or earlier in the batch) takes
+    /// the probabilities it got then.
+    fn classify(&self, pairs: &[(&str, &str)]) -> Result<Vec<Probs>> {
+        let plan = self.cache.plan(
+            pairs
+                .iter()
+                .map(|(t, x)| crate::cache::key(&[*t, *x]))
+                .collect(),
+        );
+        let todo: Vec<(&str, &str)> = plan.compute.iter().map(|&i| pairs[i]).collect();
+        let computed = self.model.predict(&todo)?;
+        self.cache
+            .fill(plan, computed)
+            .ok_or_else(|| crate::Error::Other("stance: fewer results than units".into()))
+    }
+
     /// The units of one article that are relevant enough to classify, for every target.
     fn units(&self, index: usize, a: &Analysis, out: &mut Vec<Pending>) {
         let text = &a.article.text;
@@ -116,7 +153,7 @@ impl Component for StanceStage {
                 )
             })
             .collect();
-        let probs = self.model.predict(&pairs)?;
+        let probs = self.classify(&pairs)?;
         for (p, probs) in pending.into_iter().zip(probs) {
             batch[p.article].stance.push(UnitStance {
                 unit: p.unit,
@@ -145,5 +182,9 @@ impl Component for StanceStage {
                 .collect();
         }
         Ok(())
+    }
+
+    fn cache_stats(&self) -> Option<crate::cache::Stats> {
+        Some(self.cache.stats())
     }
 }

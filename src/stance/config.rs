@@ -1,4 +1,5 @@
-//! Stance targets and their relevance terms, read from TOML (`corpus/targets.toml` is the default).
+//! Stance targets and their relevance terms, read from the run's config file (TOML; the bundled
+//! `corpus/newsmine.toml` is the default).
 //!
 //! # Relevance
 //!
@@ -141,6 +142,9 @@ struct RawConfig {
     /// app checks it whichever stages run)
     #[serde(default, rename = "quotes")]
     _quotes: Option<toml::Table>,
+    /// the run settings: read and checked by the app
+    #[serde(default, rename = "run")]
+    _run: Option<toml::Table>,
 }
 
 #[derive(Deserialize)]
@@ -159,11 +163,11 @@ fn default_min_relevance() -> f32 {
 }
 
 impl Default for StanceConfig {
-    /// The bundled `corpus/targets.toml`.
+    /// The bundled `corpus/newsmine.toml`.
     fn default() -> Self {
         // The bundled file is checked by a test, so this cannot fail in a released build.
         Self::from_toml_str(DEFAULT_TARGETS_TOML, Path::new(DEFAULT_TARGETS_PATH))
-            .expect("bundled corpus/targets.toml is valid")
+            .expect("bundled corpus/newsmine.toml is valid")
     }
 }
 
