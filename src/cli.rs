@@ -72,6 +72,8 @@ pub enum Stage {
     Clean,
     Ner,
     Quotes,
+    /// the learned check of the rule stage's statements (confidence, threshold)
+    QuoteModel,
     Stance,
 }
 
@@ -101,7 +103,8 @@ pub struct RunArgs {
     /// Outlet name for articles that carry none (else the sub-folder name is used).
     #[arg(long, value_name = "NAME")]
     pub outlet: Option<String>,
-    /// Switch a stage off (repeatable): clean, ner, quotes, stance.
+    /// Switch a stage off (repeatable): clean, ner, quotes, quote-model (rules only: no
+    /// confidence), stance.
     #[arg(long, value_enum, value_name = "STAGE")]
     pub skip: Vec<Stage>,
     /// Threads (0 = the cores this process may use, less those other processes keep busy at
@@ -117,6 +120,9 @@ pub struct RunArgs {
     /// Stance model folder (default: the shipped models/stance).
     #[arg(long, value_name = "DIR")]
     pub stance_model: Option<PathBuf>,
+    /// Quote model folder (default: the shipped models/quotes).
+    #[arg(long, value_name = "DIR")]
+    pub quote_model: Option<PathBuf>,
     /// Stance targets (TOML; default: the bundled corpus/targets.toml).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -194,6 +200,20 @@ pub enum TrainCommand {
         /// Share of each dataset held out as dev (VAST by topic).
         #[arg(long, default_value_t = 0.1)]
         dev_fraction: f32,
+        #[command(flatten)]
+        common: TrainArgs,
+    },
+    /// Train the quote model (scores the rules' statements) on PolNeAR attributions.
+    Quotes {
+        /// PolNeAR training file (../shared/data/quotes/polnear/polnear_train.jsonl).
+        #[arg(long)]
+        polnear: PathBuf,
+        /// PolNeAR dev file for the threshold, temperature and model selection.
+        #[arg(long)]
+        dev: PathBuf,
+        /// Propose statements without NER (faster; speakers as spans only).
+        #[arg(long)]
+        no_ner: bool,
         #[command(flatten)]
         common: TrainArgs,
     },
@@ -285,6 +305,12 @@ pub enum EvalCommand {
         /// Score without NER (speakers as spans only).
         #[arg(long)]
         no_ner: bool,
+        /// Quote model folder to score beside the rules (default: models/quotes if present).
+        #[arg(long, value_name = "DIR")]
+        quote_model: Option<PathBuf>,
+        /// Score the rules only.
+        #[arg(long)]
+        no_quote_model: bool,
         /// Score at most this many articles.
         #[arg(long)]
         limit: Option<usize>,

@@ -13,7 +13,7 @@ mod quote;
 mod stance;
 
 pub use entity::{Entity, EntityLabel};
-pub use quote::{CueClass, Quote, QuoteKind, UNRESOLVED};
+pub use quote::{statements, CueClass, Quote, QuoteKind, UNRESOLVED};
 pub use stance::{ArticleStance, Probs, StanceLabel, UnitKind, UnitStance};
 
 use serde::Serialize;

@@ -91,3 +91,25 @@ pub struct Quote {
     /// did not run: rules only)
     pub confidence: Option<f32>,
 }
+
+/// The rows of `quotes` grouped into statements: a quotation interrupted by its attribution
+/// ("“A,” he said, “B.”") is one row per piece sharing one cue, so rows with the same cue span
+/// are one statement; a row without a cue stands alone. Groups in order of their first row, rows
+/// in text order within a group.
+pub fn statements(quotes: &[Quote]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_cue: std::collections::HashMap<(usize, usize), usize> = Default::default();
+    for (k, q) in quotes.iter().enumerate() {
+        match &q.cue {
+            Some((_, c)) => match by_cue.get(&(c.start, c.end)) {
+                Some(&g) => groups[g].push(k),
+                None => {
+                    by_cue.insert((c.start, c.end), groups.len());
+                    groups.push(vec![k]);
+                }
+            },
+            None => groups.push(vec![k]),
+        }
+    }
+    groups
+}

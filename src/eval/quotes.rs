@@ -472,34 +472,63 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
-/// Predicted rows grouped into statements by their cue span.
+/// Predicted rows grouped into statements by their cue span ([`crate::doc::statements`]), in
+/// the order of their cue spans, cueless rows last.
 fn statements(chars: &[char], quotes: &[Quote]) -> Vec<Predicted> {
-    let mut groups: BTreeMap<(usize, usize, usize), Vec<&Quote>> = BTreeMap::new();
-    for (k, q) in quotes.iter().enumerate() {
-        let key = match &q.cue {
-            Some((_, c)) => (c.start, c.end, usize::MAX),
-            None => (usize::MAX, usize::MAX, k),
-        };
-        groups.entry(key).or_default().push(q);
-    }
+    let mut groups = crate::doc::statements(quotes);
+    groups.sort_by_key(|g| match &quotes[g[0]].cue {
+        Some((_, c)) => (c.start, c.end, usize::MAX),
+        None => (usize::MAX, usize::MAX, g[0]),
+    });
     groups
-        .into_values()
-        .map(|qs| {
-            let spans: Vec<Span> = qs.iter().map(|q| q.span).collect();
-            let text: Vec<String> = spans.iter().map(|s| slice(chars, *s)).collect();
-            Predicted {
-                unit: Unit {
-                    chars: normalise(chars, &spans),
-                    direct: is_direct(&text.join(" ")) || is_quoted(chars, &spans),
-                },
-                speaker: qs[0].speaker.as_ref().map(|s| s.1),
-                canonical: qs[0].speaker_canonical.clone(),
-                cue_class: qs[0]
-                    .cue_class
-                    .map_or_else(|| NO_CUE.to_string(), |c| c.as_str().to_string()),
-            }
-        })
+        .iter()
+        .map(|g| predicted(chars, &g.iter().map(|&k| &quotes[k]).collect::<Vec<_>>()))
         .filter(|p| !p.unit.chars.is_empty())
+        .collect()
+}
+
+/// One predicted statement out of its rows.
+fn predicted(chars: &[char], qs: &[&Quote]) -> Predicted {
+    let spans: Vec<Span> = qs.iter().map(|q| q.span).collect();
+    let text: Vec<String> = spans.iter().map(|s| slice(chars, *s)).collect();
+    Predicted {
+        unit: Unit {
+            chars: normalise(chars, &spans),
+            direct: is_direct(&text.join(" ")) || is_quoted(chars, &spans),
+        },
+        speaker: qs[0].speaker.as_ref().map(|s| s.1),
+        canonical: qs[0].speaker_canonical.clone(),
+        cue_class: qs[0]
+            .cue_class
+            .map_or_else(|| NO_CUE.to_string(), |c| c.as_str().to_string()),
+    }
+}
+
+/// For each statement of `groups` (rows of `quotes`), whether it is a gold attribution of the
+/// article: overlap ≥ `threshold` with some gold content (not one-to-one: the quote model's
+/// training label, and the "right" of its reliability table).
+pub fn statement_is_gold(
+    gold: &GoldArticle,
+    quotes: &[Quote],
+    groups: &[Vec<usize>],
+    threshold: f64,
+) -> Vec<bool> {
+    let chars: Vec<char> = gold.article.text.chars().collect();
+    let golds: Vec<Vec<Span>> = gold
+        .quotes
+        .iter()
+        .map(|q| normalise(&chars, &q.content))
+        .filter(|c| !c.is_empty())
+        .collect();
+    groups
+        .iter()
+        .map(|g| {
+            let p = predicted(&chars, &g.iter().map(|&k| &quotes[k]).collect::<Vec<_>>());
+            !p.unit.chars.is_empty()
+                && golds
+                    .iter()
+                    .any(|gc| overlap(gc, &p.unit.chars) >= threshold)
+        })
         .collect()
 }
 

@@ -5,8 +5,7 @@ use crate::encoder;
 use crate::eval::stance::{score, StanceReport};
 use crate::stance::data::{self, DataFormat, StanceExample};
 use crate::stance::model::{
-    encode_pair, fit_temperature, logits, make_pair_batch, Pair, StanceModelFile, StanceNet,
-    CLASSES,
+    encode_pair, fit_temperature, stance_net, Pair, StanceModelFile, StanceNet, CLASSES,
 };
 use crate::{Error, Result};
 use rand::seq::SliceRandom;
@@ -58,12 +57,12 @@ fn dev_report(
     net: &StanceNet,
     dev: &[DevSet],
     device: tch::Device,
-) -> Result<(DevReport, Vec<[f32; 3]>, Vec<usize>)> {
+) -> Result<(DevReport, Vec<Vec<f32>>, Vec<usize>)> {
     let mut report = DevReport::default();
     let (mut all_logits, mut all_gold) = (Vec::new(), Vec::new());
     let (mut news, mut all) = (Vec::new(), Vec::new());
     for set in dev {
-        let l = logits(net, &set.pairs, 64, device)?;
+        let l = net.logits(&set.pairs, 64, device)?;
         let pred: Vec<usize> = l
             .iter()
             .map(|r| (0..3).max_by(|&a, &b| r[a].total_cmp(&r[b])).unwrap_or(2))
@@ -234,7 +233,7 @@ pub fn train(data: &StanceTrainData, opts: &TrainOptions) -> Result<()> {
     }
 
     let mut vs = nn::VarStore::new(device);
-    let mut net = StanceNet::new(&vs.root(), &bert);
+    let mut net = stance_net(&vs.root(), &bert);
     net.backbone.load_base(&mut vs, &base_dir)?;
     if let Some(init) = &data.init {
         let path = init.join("model.safetensors");
@@ -312,10 +311,7 @@ impl Task for StanceTask {
     fn loss(&self, batch: &[usize]) -> Result<Tensor> {
         let items: Vec<&Pair> = batch.iter().map(|&i| &self.examples[i].0).collect();
         let labels: Vec<i64> = batch.iter().map(|&i| self.examples[i].1).collect();
-        let logits = self
-            .net
-            .forward(&make_pair_batch(&items, self.device), true)?;
-        Ok(logits.cross_entropy_for_logits(&Tensor::from_slice(&labels).to_device(self.device)))
+        self.net.loss(&items, &labels, self.device)
     }
     /// Mean macro-F1 over the datasets' dev splits; the temperature is fitted on all of them.
     fn evaluate(&mut self) -> Result<(f64, serde_json::Value, serde_json::Value)> {
