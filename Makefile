@@ -6,7 +6,7 @@ BIN := target/release/newsmine
 OUT ?= out
 DATA ?= ../shared/data
 
-.PHONY: setup build run test test-spark lint eval-ner eval-quotes eval-stance eval-html train-stance bench clean-out
+.PHONY: setup build run test test-spark lint eval-ner eval-quotes eval-stance eval-html train-stance train-quotes bench clean-out
 
 setup:
 	@bash scripts/setup.sh
@@ -52,6 +52,10 @@ eval-html: build
 # Retrains models/stance and its article model exactly as shipped (about 100 min on 2 cores).
 train-stance: build
 	bash scripts/train_stance.sh
+
+# Retrains models/quotes exactly as shipped (about an hour on 2 cores).
+train-quotes: build
+	bash scripts/train_quotes.sh
 
 # Throughput and memory vs spaCy and the same models in Python (installs a 5 GB venv in .deps/).
 bench:

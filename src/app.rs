@@ -242,6 +242,22 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::Train(TrainCommand::Quotes {
+            polnear,
+            dev,
+            no_ner,
+            common,
+        }) => {
+            let opts = train_options(&common);
+            let data = crate::train::quotes::QuoteTrainData {
+                train: polnear,
+                dev,
+                ner: !no_ner,
+            };
+            crate::train::quotes::train(&data, &opts)?;
+            eprintln!("model written to {}", opts.out.display());
+            Ok(0)
+        }
         Command::Train(TrainCommand::ArticleStance {
             persent,
             model,
@@ -297,6 +313,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             polnear,
             ner_model,
             no_ner,
+            quote_model,
+            no_quote_model,
             limit,
             json,
             threads,
@@ -318,62 +336,45 @@ pub fn run(cli: Cli) -> Result<i32> {
                 text: Default::default(),
                 components,
             };
-            // NER once; the rules twice, with the default cue classes and with all of them, so
-            // that what beliefs and intentions add to PolNeAR's wide attributions shows
-            let kept = crate::quotes::QuoteExtractor::new(Default::default())?;
-            let wide = crate::quotes::QuoteExtractor::new(crate::quotes::QuotesConfig {
-                classes: crate::quotes::CueClasses::ALL,
-                ..Default::default()
-            })?;
-            let mut times = Default::default();
-            let mut predicted = Vec::with_capacity(gold.len());
-            let mut predicted_all = Vec::with_capacity(gold.len());
-            for chunk in gold.chunks(32) {
-                let batch = pipeline.annotate(
-                    chunk.iter().map(|g| g.article.clone()).collect(),
-                    &mut times,
-                );
-                for a in batch {
-                    predicted.push(kept.extract(&a.article.text, &a.doc, &a.entities));
-                    predicted_all.push(wide.extract(&a.article.text, &a.doc, &a.entities));
-                }
-            }
-            let report = crate::eval::quotes::score(&gold, &predicted);
-            let report_all = crate::eval::quotes::score(&gold, &predicted_all);
+            let model = quote_model_for_eval(quote_model, no_quote_model)?;
+            let report = crate::eval::quote_model::evaluate(&gold, &pipeline, model.as_ref())?;
             if json {
-                let both = serde_json::json!({
-                    "default_classes": report,
-                    "all_classes": report_all,
-                });
-                println!("{}", serde_json::to_string_pretty(&both)?);
+                println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 println!(
-                    "{} ({} articles{})\n\n== default cue classes (speech, written, according_to)\n{report}\n\n== all cue classes (belief and intention added)\n{report_all}",
+                    "{} ({} articles{})\n\n{report}",
                     polnear.display(),
                     gold.len(),
                     if no_ner { ", without NER" } else { "" }
-                );
-                let row = |r: &crate::eval::quotes::QuoteReport| {
-                    let s = &r.all;
-                    format!(
-                        "P {:.1} R {:.1} F1 {:.1} @0.3 | P {:.1} R {:.1} F1 {:.1} @0.8",
-                        100.0 * s.overlap_0_3.precision(),
-                        100.0 * s.overlap_0_3.recall(),
-                        100.0 * s.overlap_0_3.f1(),
-                        100.0 * s.overlap_0_8.precision(),
-                        100.0 * s.overlap_0_8.recall(),
-                        100.0 * s.overlap_0_8.f1()
-                    )
-                };
-                println!(
-                    "\nall statements, default classes: {}\nall statements, all classes:     {}",
-                    row(&report),
-                    row(&report_all)
                 );
             }
             Ok(0)
         }
     }
+}
+
+/// The quote model `eval quotes` scores beside the rules: the given folder (an error when it
+/// is not a model), else the shipped one when present, none with `--no-quote-model`.
+fn quote_model_for_eval(
+    dir: Option<PathBuf>,
+    off: bool,
+) -> Result<Option<crate::quote_model::QuoteModel>> {
+    if off {
+        return Ok(None);
+    }
+    let mut config = crate::quote_model::QuoteModelConfig::default();
+    match dir {
+        Some(d) => config.model_dir = d,
+        None if !config.model_dir.join("config.json").is_file() => {
+            eprintln!(
+                "newsmine: no quote model in {}: rules only",
+                config.model_dir.display()
+            );
+            return Ok(None);
+        }
+        None => {}
+    }
+    crate::quote_model::QuoteModel::new(config).map(Some)
 }
 
 fn train_options(a: &TrainArgs) -> TrainOptions {
@@ -445,6 +446,18 @@ pub fn build_pipeline(
                 ..Default::default()
             },
         )?));
+    }
+    if on(Stage::Quotes) && on(Stage::QuoteModel) {
+        let mut config = crate::quote_model::QuoteModelConfig {
+            bf16: run_bf16(args),
+            ..Default::default()
+        };
+        if let Some(dir) = &args.quote_model {
+            config.model_dir = dir.clone();
+        }
+        let model = crate::quote_model::QuoteModel::new(config)?;
+        files.extend(model.files.iter().cloned());
+        components.push(Box::new(model));
     }
     let mut stance_config = None;
     if on(Stage::Stance) {

@@ -64,7 +64,8 @@ Files of the run itself in --out:
                            tables being written, renamed to NAME.csv / NAME.parquet at the end
 
 Config file (--config FILE, else the bundled corpus/newsmine.toml; `newsmine init` writes a copy):
-  its [run] table holds outlet, skip, threads, batch, ner_model, stance_model, max_article_bytes,
+  its [run] table holds outlet, skip, threads, batch, ner_model, stance_model, quote_model,
+  max_article_bytes,
   format, precision, write_text and table_format, under the flags' names (`batch = 32`). A flag
   given on the command line overrides the file; run.json records the settings used in full, and
   `run --like OUT/run.json INPUT...` repeats them (flags given beside --like override).
@@ -82,6 +83,8 @@ pub enum Stage {
     Clean,
     Ner,
     Quotes,
+    /// the learned check of the rule stage's statements (confidence, threshold)
+    QuoteModel,
     Stance,
 }
 
@@ -145,6 +148,8 @@ pub struct RunArgs {
     pub ner_model: Option<PathBuf>,
     #[arg(skip)]
     pub stance_model: Option<PathBuf>,
+    #[arg(skip)]
+    pub quote_model: Option<PathBuf>,
     #[arg(skip = 5_000_000usize)]
     pub max_article_bytes: usize,
     #[arg(skip)]
@@ -166,7 +171,8 @@ pub struct RunSettings {
     #[arg(long, value_name = "NAME")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outlet: Option<String>,
-    /// Switch a stage off (repeatable): clean, ner, quotes, stance. Replaces the config file's
+    /// Switch a stage off (repeatable): clean, ner, quotes, quote-model (the rules alone: no
+    /// confidence), stance. Replaces the config file's
     /// list; `--skip` with no stage skips none.
     #[arg(long, value_enum, value_name = "STAGE", num_args = 0..=1)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -188,6 +194,10 @@ pub struct RunSettings {
     #[arg(long, value_name = "DIR")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stance_model: Option<PathBuf>,
+    /// Quote model folder (default: the shipped models/quotes).
+    #[arg(long, value_name = "DIR")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote_model: Option<PathBuf>,
     /// Articles larger than this many bytes go to errors.csv instead of being processed
     /// (default 5000000).
     #[arg(long, value_name = "N")]
@@ -224,6 +234,7 @@ impl RunSettings {
             batch: self.batch.or(under.batch),
             ner_model: self.ner_model.or(under.ner_model),
             stance_model: self.stance_model.or(under.stance_model),
+            quote_model: self.quote_model.or(under.quote_model),
             max_article_bytes: self.max_article_bytes.or(under.max_article_bytes),
             format: self.format.or(under.format),
             precision: self.precision.or(under.precision),
@@ -244,6 +255,7 @@ impl RunArgs {
             batch,
             ner_model,
             stance_model,
+            quote_model,
             max_article_bytes,
             format,
             precision,
@@ -256,6 +268,7 @@ impl RunArgs {
         self.batch = batch.unwrap_or(self.batch);
         self.ner_model = ner_model.or(self.ner_model.take());
         self.stance_model = stance_model.or(self.stance_model.take());
+        self.quote_model = quote_model.or(self.quote_model.take());
         self.max_article_bytes = max_article_bytes.unwrap_or(self.max_article_bytes);
         self.format = format.or(self.format);
         self.precision = precision.unwrap_or(self.precision);
@@ -272,6 +285,7 @@ impl RunArgs {
             batch: Some(self.batch),
             ner_model: self.ner_model.clone(),
             stance_model: self.stance_model.clone(),
+            quote_model: self.quote_model.clone(),
             max_article_bytes: Some(self.max_article_bytes),
             format: self.format,
             precision: Some(self.precision),
@@ -340,6 +354,20 @@ pub enum TrainCommand {
         /// Share of each dataset held out as dev (VAST by topic).
         #[arg(long, default_value_t = 0.1)]
         dev_fraction: f32,
+        #[command(flatten)]
+        common: TrainArgs,
+    },
+    /// Train the quote model (scores the rules' statements) on PolNeAR attributions.
+    Quotes {
+        /// PolNeAR training file (../shared/data/quotes/polnear/polnear_train.jsonl).
+        #[arg(long)]
+        polnear: PathBuf,
+        /// PolNeAR dev file for the threshold, temperature and model selection.
+        #[arg(long)]
+        dev: PathBuf,
+        /// Propose statements without NER (faster; speakers as spans only).
+        #[arg(long)]
+        no_ner: bool,
         #[command(flatten)]
         common: TrainArgs,
     },
@@ -438,6 +466,12 @@ pub enum EvalCommand {
         /// Score without NER (speakers as spans only).
         #[arg(long)]
         no_ner: bool,
+        /// Quote model folder to score beside the rules (default: models/quotes if present).
+        #[arg(long, value_name = "DIR")]
+        quote_model: Option<PathBuf>,
+        /// Score the rules only.
+        #[arg(long)]
+        no_quote_model: bool,
         /// Score at most this many articles.
         #[arg(long)]
         limit: Option<usize>,

@@ -281,10 +281,12 @@ pub struct TaskFolder<F> {
 }
 
 /// Reads `dir/config.json` as `F` (whose `bert` field is given by `bert_of`), finds the base
-/// encoder and its tokenizer. A missing folder is a set-up error naming `flag`.
+/// encoder and its tokenizer. A missing folder is a set-up error naming `flag` and the `stage`
+/// to skip.
 pub fn open_task_folder<F: serde::de::DeserializeOwned>(
     what: &str,
     flag: &str,
+    stage: &str,
     dir: &Path,
     base: Option<&Path>,
     bert_of: impl Fn(&F) -> &serde_json::Value,
@@ -293,9 +295,8 @@ pub fn open_task_folder<F: serde::de::DeserializeOwned>(
     let cfg_path = dir.join("config.json");
     if !model_file.is_file() || !cfg_path.is_file() {
         return Err(Error::Setup(format!(
-            "{what} model not found in {} (expected model.safetensors and config.json; pass {flag} DIR or --skip {})",
+            "{what} model not found in {} (expected model.safetensors and config.json; pass {flag} DIR or --skip {stage})",
             dir.display(),
-            what.to_lowercase()
         )));
     }
     let model_err = |msg: String| Error::Model {

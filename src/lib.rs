@@ -17,6 +17,7 @@ pub mod machine;
 pub mod ner;
 pub mod output;
 pub mod pipeline;
+pub mod quote_model;
 pub mod quotes;
 pub mod stance;
 pub mod text;

@@ -45,7 +45,7 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-const NO_MODELS: [&str; 4] = ["--skip", "ner", "--skip", "stance"];
+const NO_MODELS: [&str; 6] = ["--skip", "ner", "--skip", "quote-model", "--skip", "stance"];
 
 /// Articles on the peace process with quotes, under hostile ids and outlets.
 fn hostile_jsonl(dir: &Path) -> PathBuf {

@@ -61,9 +61,13 @@ fn duckdb() -> Option<PathBuf> {
 }
 
 fn models_present() -> bool {
-    let ok = root().join("models/ner/model.safetensors").is_file()
-        && root().join("models/stance/model.safetensors").is_file()
-        && root().join(".deps/libtorch").is_dir();
+    let ok = ["ner", "stance", "quotes"].iter().all(|m| {
+        root()
+            .join("models")
+            .join(m)
+            .join("model.safetensors")
+            .is_file()
+    }) && root().join(".deps/libtorch").is_dir();
     if !ok {
         eprintln!("models or libtorch not present: running without ner and stance (article_stance is empty, the join has no rows)");
     }
@@ -95,7 +99,7 @@ fn run(corpus: &Path, out: &Path, extra: &[&str], models: bool) {
     let mut cmd = bin();
     cmd.arg("run").arg(corpus).arg("--out").arg(out).arg("-q");
     if !models {
-        cmd.args(["--skip", "ner", "--skip", "stance"]);
+        cmd.args(["--skip", "ner", "--skip", "quote-model", "--skip", "stance"]);
     }
     let o = cmd.args(extra).output().unwrap();
     assert_eq!(

@@ -35,7 +35,7 @@ fn stage_flags() -> Vec<&'static str> {
     if models_present() {
         vec![]
     } else {
-        vec!["--skip", "ner", "--skip", "stance"]
+        vec!["--skip", "ner", "--skip", "quote-model", "--skip", "stance"]
     }
 }
 
@@ -172,7 +172,10 @@ fn config_errors_name_what_is_wrong() {
         &["--skip", "ner", "--skip", "stance"],
         0,
     );
-    assert_eq!(run_json(&out)["components"], serde_json::json!(["quotes"]));
+    assert_eq!(
+        run_json(&out)["components"],
+        serde_json::json!(["quotes", "quote-model"])
+    );
     with("[run]\nskip = [\"quotes\", \"ner\", \"stance\"]\n", &[], 0);
     assert_eq!(run_json(&out)["components"], serde_json::json!([]));
 

@@ -253,6 +253,7 @@ impl NerModel {
         let folder = encoder::open_task_folder::<NerModelFile>(
             "NER",
             "--ner-model",
+            "ner",
             &config.model_dir,
             config.base_dir.as_deref(),
             |f| &f.bert,

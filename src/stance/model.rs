@@ -123,6 +123,7 @@ impl StanceModel {
         let folder = encoder::open_task_folder::<StanceModelFile>(
             "Stance",
             "--stance-model",
+            "stance",
             &config.model_dir,
             config.base_dir.as_deref(),
             |f| &f.bert,

@@ -2,6 +2,7 @@
 //!
 //! Shared here: the learning-rate schedule, the resumable checkpoint and the progress log.
 pub mod ner;
+pub mod quotes;
 pub mod stance;
 
 use crate::encoder::{clip_grad_norm, load_weights, save_weights};

@@ -17,10 +17,15 @@ pub fn root() -> PathBuf {
 
 /// Whether the shipped models are here (a clone without them skips the model checks, saying so).
 pub fn models_present() -> bool {
-    let ok = root().join("models/ner/model.safetensors").is_file()
-        && root().join("models/stance/model.safetensors").is_file();
+    let ok = ["ner", "stance", "quotes"].iter().all(|m| {
+        root()
+            .join("models")
+            .join(m)
+            .join("model.safetensors")
+            .is_file()
+    });
     if !ok {
-        eprintln!("skipping model checks: models/ner or models/stance not present");
+        eprintln!("skipping model checks: models/ner, models/stance or models/quotes not present");
     }
     ok
 }

@@ -1,0 +1,214 @@
+//! `newsmine eval quotes`: the rules alone and the rules with the quote model, side by side, in
+//! one run over PolNeAR (NER once, the rules with the default and with every cue class, the model
+//! over both), plus the model's reliability: per confidence bucket, how many of the statements
+//! are gold attributions (overlap ≥ 0.3 with a gold content).
+use super::quotes::{score, statement_is_gold, GoldArticle, QuoteReport};
+use crate::doc::{statements, Quote};
+use crate::pipeline::Pipeline;
+use crate::quote_model::{keep_confident, QuoteModel};
+use crate::quotes::{CueClasses, QuoteExtractor, QuotesConfig};
+use crate::Result;
+use serde::Serialize;
+use std::fmt;
+
+/// One confidence bucket `[lo, hi)` of the reliability table.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Bucket {
+    pub lo: f32,
+    pub hi: f32,
+    pub statements: usize,
+    pub gold: usize,
+}
+
+/// Scores of one cue-class setting: rules, and rules with the model when it ran.
+#[derive(Serialize)]
+pub struct Setting {
+    pub name: &'static str,
+    pub rules: QuoteReport,
+    pub with_model: Option<QuoteReport>,
+    pub reliability: Vec<Bucket>,
+    /// statements with confidence ≥ 0.8, and the share of them that are gold
+    pub confident: Option<(usize, f64)>,
+}
+
+#[derive(Serialize)]
+pub struct QuoteEval {
+    pub articles: usize,
+    pub threshold: Option<f32>,
+    pub settings: Vec<Setting>,
+}
+
+/// Runs the pipeline (text, NER) over the gold articles once, then each cue-class setting.
+pub fn evaluate(
+    gold: &[GoldArticle],
+    pipeline: &Pipeline,
+    model: Option<&QuoteModel>,
+) -> Result<QuoteEval> {
+    let kept = QuoteExtractor::new(Default::default())?;
+    let wide = QuoteExtractor::new(QuotesConfig {
+        classes: CueClasses::ALL,
+        ..Default::default()
+    })?;
+    let mut times = Default::default();
+    let (mut default, mut all) = (Vec::new(), Vec::new());
+    for chunk in gold.chunks(32) {
+        let mut batch = pipeline.annotate(
+            chunk.iter().map(|g| g.article.clone()).collect(),
+            &mut times,
+        );
+        let mut d: Vec<Vec<Quote>> = Vec::new();
+        let mut w: Vec<Vec<Quote>> = Vec::new();
+        for a in &batch {
+            d.push(kept.extract(&a.article.text, &a.doc, &a.entities));
+            w.push(wide.extract(&a.article.text, &a.doc, &a.entities));
+        }
+        if let Some(m) = model {
+            for quotes in [&mut d, &mut w] {
+                let mut items: Vec<_> = batch
+                    .iter_mut()
+                    .zip(quotes.iter_mut())
+                    .map(|(a, q)| (a.article.text.as_str(), &a.doc, q))
+                    .collect();
+                m.score(&mut items)?;
+            }
+        }
+        default.extend(d);
+        all.extend(w);
+    }
+    let settings = [
+        (
+            "default cue classes (speech, written, according_to)",
+            default,
+        ),
+        ("all cue classes (belief and intention added)", all),
+    ]
+    .into_iter()
+    .map(|(name, predicted)| setting(name, gold, predicted, model.map(|m| m.threshold)))
+    .collect();
+    Ok(QuoteEval {
+        articles: gold.len(),
+        threshold: model.map(|m| m.threshold),
+        settings,
+    })
+}
+
+fn setting(
+    name: &'static str,
+    gold: &[GoldArticle],
+    predicted: Vec<Vec<Quote>>,
+    threshold: Option<f32>,
+) -> Setting {
+    let rules = score(gold, &predicted);
+    let Some(t) = threshold else {
+        return Setting {
+            name,
+            rules,
+            with_model: None,
+            reliability: Vec::new(),
+            confident: None,
+        };
+    };
+    let reliability = reliability(gold, &predicted);
+    let (n, right) = reliability
+        .iter()
+        .filter(|b| b.lo >= 0.8 - 1e-6)
+        .fold((0, 0), |(n, r), b| (n + b.statements, r + b.gold));
+    let kept: Vec<Vec<Quote>> = predicted
+        .into_iter()
+        .map(|mut q| {
+            keep_confident(&mut q, t);
+            q
+        })
+        .collect();
+    Setting {
+        name,
+        rules,
+        with_model: Some(score(gold, &kept)),
+        reliability,
+        confident: Some((n, right as f64 / n.max(1) as f64)),
+    }
+}
+
+/// Statements by confidence in tenths, with how many are gold attributions.
+pub fn reliability(gold: &[GoldArticle], predicted: &[Vec<Quote>]) -> Vec<Bucket> {
+    let mut buckets: Vec<Bucket> = (0..10)
+        .map(|i| Bucket {
+            lo: i as f32 / 10.0,
+            hi: (i + 1) as f32 / 10.0,
+            ..Default::default()
+        })
+        .collect();
+    for (g, quotes) in gold.iter().zip(predicted) {
+        let groups = statements(quotes);
+        let right = statement_is_gold(g, quotes, &groups, 0.3);
+        for (rows, ok) in groups.iter().zip(right) {
+            let c = quotes[rows[0]].confidence.unwrap_or(0.0);
+            let b = &mut buckets[((c * 10.0) as usize).min(9)];
+            b.statements += 1;
+            b.gold += usize::from(ok);
+        }
+    }
+    buckets
+}
+
+fn row(r: &QuoteReport) -> String {
+    let (a, b) = (&r.all.overlap_0_3, &r.all.overlap_0_8);
+    format!(
+        "P {:.1} R {:.1} F1 {:.1} @0.3 | P {:.1} R {:.1} F1 {:.1} @0.8 | speaker {:.1}%",
+        100.0 * a.precision(),
+        100.0 * a.recall(),
+        100.0 * a.f1(),
+        100.0 * b.precision(),
+        100.0 * b.recall(),
+        100.0 * b.f1(),
+        100.0 * r.all.speaker.accuracy
+    )
+}
+
+impl fmt::Display for QuoteEval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for s in &self.settings {
+            writeln!(f, "== {}: rules\n{}", s.name, s.rules)?;
+            if let Some(m) = &s.with_model {
+                writeln!(f, "== {}: rules + quote model\n{m}", s.name)?;
+            }
+        }
+        writeln!(f, "summary ({} articles)", self.articles)?;
+        for s in &self.settings {
+            writeln!(f, "  {}\n    rules:         {}", s.name, row(&s.rules))?;
+            if let Some(m) = &s.with_model {
+                writeln!(
+                    f,
+                    "    + quote model: {} (threshold {:.2})",
+                    row(m),
+                    self.threshold.unwrap_or(0.0)
+                )?;
+            }
+        }
+        if let Some(s) = self.settings.first().filter(|s| s.with_model.is_some()) {
+            writeln!(
+                f,
+                "reliability ({}): confidence → statements, share gold @0.3",
+                s.name
+            )?;
+            for b in s.reliability.iter().filter(|b| b.statements > 0) {
+                writeln!(
+                    f,
+                    "  [{:.1}, {:.1}) {:>5}  {:.1}%",
+                    b.lo,
+                    b.hi,
+                    b.statements,
+                    100.0 * b.gold as f64 / b.statements as f64
+                )?;
+            }
+            if let Some((n, share)) = s.confident {
+                writeln!(
+                    f,
+                    "  confidence ≥ 0.8: {n} statements, {:.1}% gold",
+                    100.0 * share
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
