@@ -178,7 +178,7 @@ pub struct RunSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip: Option<Vec<Stage>>,
     /// Threads (0, the default: the cores this process may use, less those other processes keep
-    /// busy at start). Output is identical for any value.
+    /// busy at start). Labels do not depend on it; scores may in their last digits (README).
     #[arg(long, short = 'j', value_name = "N")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threads: Option<usize>,

@@ -9,6 +9,30 @@ use std::path::{Path, PathBuf};
 use tch::{nn, Device, Kind, Tensor};
 use tokenizers::Tokenizer;
 
+/// The ids of the special word pieces, read from the tokenizer (a vocabulary without them is
+/// not a BERT vocabulary: an error, not a guessed id).
+#[derive(Clone, Copy, Debug)]
+pub struct Special {
+    pub cls: i64,
+    pub sep: i64,
+    pub unk: i64,
+}
+
+impl Special {
+    pub fn of(tok: &Tokenizer) -> Result<Self> {
+        let id = |t: &str| {
+            tok.token_to_id(t)
+                .map(i64::from)
+                .ok_or_else(|| Error::Other(format!("tokenizer has no {t} word piece")))
+        };
+        Ok(Special {
+            cls: id("[CLS]")?,
+            sep: id("[SEP]")?,
+            unk: id("[UNK]")?,
+        })
+    }
+}
+
 /// Name of the frozen word-embedding table in the base checkpoint.
 pub const WORD_EMBEDDINGS: &str = "embeddings.word_embeddings.weight";
 /// Longest input the encoder takes (absolute position embeddings), special tokens included.

@@ -2,7 +2,7 @@
 //! (stance: `target | unit`; the quote model: `cue and speaker | the statement in context`):
 //! the pair as word pieces, padded batches, a mean-pooled linear head, batched logits and a
 //! temperature fitted on dev data so that the probabilities are calibrated.
-use super::Backbone;
+use super::{Backbone, Special};
 use crate::{Error, Result};
 use tch::{nn, nn::Module, Device, Kind, Tensor};
 use tokenizers::Tokenizer;
@@ -12,30 +12,6 @@ use tokenizers::Tokenizer;
 pub struct Pair {
     pub ids: Vec<i64>,
     pub types: Vec<i64>,
-}
-
-/// The ids of the special word pieces, read from the tokenizer (a vocabulary without them is
-/// not a BERT vocabulary: an error, not a guessed id).
-#[derive(Clone, Copy, Debug)]
-pub struct Special {
-    pub cls: i64,
-    pub sep: i64,
-    pub unk: i64,
-}
-
-impl Special {
-    pub fn of(tok: &Tokenizer) -> Result<Self> {
-        let id = |t: &str| {
-            tok.token_to_id(t)
-                .map(i64::from)
-                .ok_or_else(|| Error::Other(format!("tokenizer has no {t} word piece")))
-        };
-        Ok(Special {
-            cls: id("[CLS]")?,
-            sep: id("[SEP]")?,
-            unk: id("[UNK]")?,
-        })
-    }
 }
 
 /// `[CLS] a [SEP] b [SEP]`, cut to fit `max_tokens`: `a` keeps up to half the room, `b` the rest.

@@ -104,7 +104,7 @@ pub struct Encoded {
 /// Word pieces of `words` (no special tokens); a word that yields no piece becomes `[UNK]`.
 pub fn encode_words(tok: &Tokenizer, words: &[&str]) -> Result<Encoded> {
     let enc = tok.encode(words.to_vec(), false)?;
-    let unk = tok.token_to_id("[UNK]").unwrap_or(100) as i64;
+    let unk = encoder::Special::of(tok)?.unk;
     let mut out = Encoded::default();
     let mut next = 0usize; // next word index expected
     for (i, wid) in enc.get_word_ids().iter().enumerate() {
@@ -344,8 +344,7 @@ pub fn predict_words<W: AsRef<[S]>, S: AsRef<str>>(
     config: &NerConfig,
     sentences: &[W],
 ) -> Result<Vec<Vec<WordTag>>> {
-    let cls = tokenizer.token_to_id("[CLS]").unwrap_or(101) as i64;
-    let sep = tokenizer.token_to_id("[SEP]").unwrap_or(102) as i64;
+    let encoder::Special { cls, sep, .. } = encoder::Special::of(tokenizer)?;
     let mut wins = Vec::new();
     for (i, words) in sentences.iter().enumerate() {
         let words = words.as_ref();

@@ -23,8 +23,7 @@ fn encode_examples(
     sentences: &[ConllSentence],
     max_tokens: usize,
 ) -> Result<Vec<Example>> {
-    let cls = tok.token_to_id("[CLS]").unwrap_or(101) as i64;
-    let sep = tok.token_to_id("[SEP]").unwrap_or(102) as i64;
+    let crate::encoder::Special { cls, sep, .. } = crate::encoder::Special::of(tok)?;
     let mut out = Vec::with_capacity(sentences.len());
     for s in sentences {
         let words: Vec<&str> = s.words.iter().map(|w| w.as_str()).collect();
