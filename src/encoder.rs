@@ -349,6 +349,17 @@ pub fn open_task_folder<F: serde::de::DeserializeOwned>(
 }
 
 impl<F> TaskFolder<F> {
+    /// The folder's model must have been trained for `expected` classes, in that order.
+    pub fn expect_classes(&self, classes: &[String], expected: &[&str]) -> Result<()> {
+        if classes != expected {
+            return Err(Error::Model {
+                path: self.model_file.with_file_name("config.json"),
+                msg: format!("classes {classes:?} differ from {expected:?}"),
+            });
+        }
+        Ok(())
+    }
+
     /// Loads base and task weights into a network built by `build`, frozen for inference, in
     /// bfloat16 when asked.
     pub fn load<N>(

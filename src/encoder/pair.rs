@@ -108,10 +108,17 @@ impl PairClassifier {
             .forward(&pooled.dropout(0.1, train).to_kind(self.head.ws.kind())))
     }
 
-    /// Mean cross-entropy of a training batch.
-    pub fn loss(&self, items: &[&Pair], labels: &[i64], device: Device) -> Result<Tensor> {
-        let logits = self.forward(&make_batch(items, device), true)?;
-        Ok(logits.cross_entropy_for_logits(&Tensor::from_slice(labels).to_device(device)))
+    /// Mean cross-entropy of the training examples `batch` (indices into `examples`).
+    pub fn loss(
+        &self,
+        examples: &[(Pair, i64)],
+        batch: &[usize],
+        device: Device,
+    ) -> Result<Tensor> {
+        let items: Vec<&Pair> = batch.iter().map(|&i| &examples[i].0).collect();
+        let labels: Vec<i64> = batch.iter().map(|&i| examples[i].1).collect();
+        let logits = self.forward(&make_batch(&items, device), true)?;
+        Ok(logits.cross_entropy_for_logits(&Tensor::from_slice(&labels).to_device(device)))
     }
 
     /// Raw logits of many pairs, batched by length; rows in input order.

@@ -9,7 +9,7 @@ use crate::component::Component;
 use crate::doc::{statements, Analysis, Doc, Quote};
 use crate::encoder::pair::{self, PairClassifier};
 use crate::encoder::{self};
-use crate::{Error, Result};
+use crate::Result;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use tch::{nn, Device};
@@ -101,15 +101,7 @@ impl QuoteModel {
             config.base_dir.as_deref(),
             |f| &f.bert,
         )?;
-        if folder.file.classes != CLASSES {
-            return Err(Error::Model {
-                path: config.model_dir.join("config.json"),
-                msg: format!(
-                    "classes {:?} differ from {:?}",
-                    folder.file.classes, CLASSES
-                ),
-            });
-        }
+        folder.expect_classes(&folder.file.classes, &CLASSES)?;
         let (_vs, net) = folder.load(
             config.device,
             config.bf16,

@@ -5,7 +5,7 @@ use super::Probs;
 use crate::encoder;
 use crate::encoder::pair::{self, PairClassifier};
 pub use crate::encoder::pair::{fit_temperature, make_batch as make_pair_batch, Pair, PairBatch};
-use crate::{Error, Result};
+use crate::Result;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tch::{nn, Device};
@@ -128,15 +128,7 @@ impl StanceModel {
             config.base_dir.as_deref(),
             |f| &f.bert,
         )?;
-        if folder.file.classes != CLASSES {
-            return Err(Error::Model {
-                path: config.model_dir.join("config.json"),
-                msg: format!(
-                    "classes {:?} differ from {:?}",
-                    folder.file.classes, CLASSES
-                ),
-            });
-        }
+        folder.expect_classes(&folder.file.classes, &CLASSES)?;
         let (_vs, net) = folder.load(
             config.device,
             config.bf16,

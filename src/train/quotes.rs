@@ -234,9 +234,7 @@ impl Task for QuoteTask {
         self.examples[i].0.ids.len()
     }
     fn loss(&self, batch: &[usize]) -> Result<Tensor> {
-        let items: Vec<&Pair> = batch.iter().map(|&i| &self.examples[i].0).collect();
-        let labels: Vec<i64> = batch.iter().map(|&i| self.examples[i].1).collect();
-        self.net.loss(&items, &labels, self.device)
+        self.net.loss(&self.examples, batch, self.device)
     }
     fn evaluate(&mut self) -> Result<(f64, serde_json::Value, serde_json::Value)> {
         let pairs: Vec<Pair> = self

@@ -309,9 +309,7 @@ impl Task for StanceTask {
         self.examples[i].0.ids.len()
     }
     fn loss(&self, batch: &[usize]) -> Result<Tensor> {
-        let items: Vec<&Pair> = batch.iter().map(|&i| &self.examples[i].0).collect();
-        let labels: Vec<i64> = batch.iter().map(|&i| self.examples[i].1).collect();
-        self.net.loss(&items, &labels, self.device)
+        self.net.loss(&self.examples, batch, self.device)
     }
     /// Mean macro-F1 over the datasets' dev splits; the temperature is fitted on all of them.
     fn evaluate(&mut self) -> Result<(f64, serde_json::Value, serde_json::Value)> {
