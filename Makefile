@@ -57,9 +57,10 @@ train-stance: build
 train-quotes: build
 	bash scripts/train_quotes.sh
 
-# Throughput and memory vs spaCy and the same models in Python (installs a 5 GB venv in .deps/).
+# Throughput, memory and CoNLL F1 per mode in one table; spaCy and the same networks in Python
+# too when .deps/bench-venv exists (BENCH_ARGS=--install-python installs it: about 5 GB).
 bench:
-	DATA=$(DATA) bash scripts/bench.sh
+	DATA=$(DATA) bash scripts/bench.sh $(BENCH_ARGS)
 
 clean-out:
 	rm -rf $(OUT)
