@@ -16,9 +16,21 @@ pub fn run(cli: Cli) -> Result<i32> {
             run_pipeline(&args, &doc)
         }
         Command::Init(args) => init_config(&args),
-        Command::Train(TrainCommand::Ner { train, dev, common }) => {
+        Command::Train(TrainCommand::Ner {
+            train,
+            dev,
+            documents,
+            common,
+        }) => {
             let opts = train_options(&common);
-            crate::train::ner::train(&crate::train::ner::NerTrainData { train, dev }, &opts)?;
+            crate::train::ner::train(
+                &crate::train::ner::NerTrainData {
+                    train,
+                    dev,
+                    documents,
+                },
+                &opts,
+            )?;
             eprintln!("model written to {}", opts.out.display());
             Ok(0)
         }
@@ -108,12 +120,22 @@ pub fn run(cli: Cli) -> Result<i32> {
                 }
                 return Ok(0);
             }
-            let sentences = crate::ner::conll::read_conll(&conll)?;
-            let words: Vec<Vec<&str>> = sentences
+            // by document, so that a document-context model sees each sentence's neighbours
+            let docs = crate::ner::conll::read_conll_documents(&conll)?;
+            let words: Vec<Vec<Vec<&str>>> = docs
                 .iter()
-                .map(|s| s.words.iter().map(|w| w.as_str()).collect())
+                .map(|d| {
+                    d.iter()
+                        .map(|s| s.words.iter().map(|w| w.as_str()).collect())
+                        .collect()
+                })
                 .collect();
-            let pred = model.predict(&words)?;
+            let pred: Vec<_> = model
+                .predict_documents(&words)?
+                .into_iter()
+                .flatten()
+                .collect();
+            let sentences: Vec<_> = docs.into_iter().flatten().collect();
             let seconds = started.elapsed().as_secs_f64();
             let report = crate::eval::ner::score_tags(&sentences, &pred, &types);
             eprintln!(

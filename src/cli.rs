@@ -316,6 +316,10 @@ pub enum TrainCommand {
         /// Dev file for model selection (e.g. eng.testa).
         #[arg(long)]
         dev: PathBuf,
+        /// Document context: train on runs of consecutive sentences of a document (up to
+        /// --max-tokens pieces), which the model then also sees together when it predicts.
+        #[arg(long)]
+        documents: bool,
         #[command(flatten)]
         common: TrainArgs,
     },

@@ -309,12 +309,15 @@ fn own_sentences(
     Vec<Vec<(usize, usize, EntityLabel)>>,
     Vec<Vec<(usize, usize, EntityLabel)>>,
 )> {
-    let words: Vec<Vec<&str>> = docs
+    let words: Vec<Vec<Vec<&str>>> = docs
         .iter()
-        .flatten()
-        .map(|s| s.words.iter().map(|w| w.as_str()).collect())
+        .map(|d| {
+            d.iter()
+                .map(|s| s.words.iter().map(|w| w.as_str()).collect())
+                .collect()
+        })
         .collect();
-    let mut tags = model.predict(&words)?.into_iter();
+    let mut tags = model.predict_documents(&words)?.into_iter().flatten();
     let (mut own, mut consistent) = (Vec::new(), Vec::new());
     for d in docs {
         let (_, tokens) = join_document(d);

@@ -104,36 +104,51 @@ pub fn entities_with(
 
 impl NerModel {
     /// Word labels of every sentence of every article of the batch (`[article][sentence]`), all
-    /// sentences in one length-bucketed model call. A sentence met before in the run (or earlier
-    /// in the batch) takes the labels it got then: its words are the whole model input (the
-    /// first-word shape included), so the labels are the same, less the encoder work.
+    /// inputs in one length-bucketed model call. An input is what the model sees at once: one
+    /// sentence, or with a document-context model the whole article (packed into runs of
+    /// sentences). An input met before in the run (or earlier in the batch) takes the labels it
+    /// got then: its words are the whole model input (the first-word shapes included), so the
+    /// labels are the same, less the encoder work.
     pub fn tag_batch(
         &self,
         batch: &[crate::doc::Analysis],
     ) -> crate::Result<Vec<Vec<Vec<model::WordTag>>>> {
-        let mut sentences: Vec<Vec<std::borrow::Cow<'_, str>>> = Vec::new();
+        type Words<'a> = Vec<std::borrow::Cow<'a, str>>;
+        let mut inputs: Vec<Vec<Words<'_>>> = Vec::new();
         let mut owner = Vec::new();
         for (a, an) in batch.iter().enumerate() {
-            for s in 0..an.doc.sentences.len() {
-                let words = an
-                    .doc
+            let sentences = (0..an.doc.sentences.len()).map(|s| {
+                an.doc
                     .sentence_tokens(s)
                     .iter()
                     .map(|t| model_word(an.doc.chars.slice(&an.article.text, t.span)))
-                    .collect();
-                sentences.push(words);
+                    .collect::<Words<'_>>()
+            });
+            if self.context_tokens == 0 {
+                for s in sentences {
+                    inputs.push(vec![s]);
+                    owner.push(a);
+                }
+            } else {
+                inputs.push(sentences.collect());
                 owner.push(a);
             }
         }
-        let plan = self
-            .cache
-            .plan(sentences.iter().map(|w| crate::cache::key(w)).collect());
-        let todo: Vec<&[std::borrow::Cow<'_, str>]> = plan
-            .compute
-            .iter()
-            .map(|&i| sentences[i].as_slice())
-            .collect();
-        let computed = self.predict(&todo)?;
+        let plan = self.cache.plan(
+            inputs
+                .iter()
+                .map(|sentences| {
+                    // a sentence break is part of the input: "\n" cannot be a token
+                    let parts: Vec<&str> = sentences
+                        .iter()
+                        .flat_map(|w| w.iter().map(|w| w.as_ref()).chain(["\n"]))
+                        .collect();
+                    crate::cache::key(&parts)
+                })
+                .collect(),
+        );
+        let todo: Vec<&[Words<'_>]> = plan.compute.iter().map(|&i| inputs[i].as_slice()).collect();
+        let computed = self.predict_documents(&todo)?;
         let tags = self
             .cache
             .fill(plan, computed)
@@ -141,7 +156,7 @@ impl NerModel {
         let mut per_article: Vec<Vec<Vec<model::WordTag>>> =
             batch.iter().map(|_| Vec::new()).collect();
         for (t, a) in tags.into_iter().zip(owner) {
-            per_article[a].push(t);
+            per_article[a].extend(t);
         }
         Ok(per_article)
     }

@@ -17,6 +17,11 @@ pub struct NerModelFile {
     /// the base encoder's BERT config (architecture of the body)
     pub bert: serde_json::Value,
     pub max_tokens: usize,
+    /// Document context: consecutive sentences of an article are packed into one model input of
+    /// at most this many word pieces, as in training (`train ner --documents`); 0: each sentence
+    /// alone (models trained before this existed).
+    #[serde(default)]
+    pub context_tokens: usize,
 }
 
 /// Settings of the NER stage.
@@ -134,6 +139,38 @@ pub fn encode_words(tok: &Tokenizer, words: &[&str]) -> Result<Encoded> {
     Ok(out)
 }
 
+/// Word pieces of consecutive sentences as one input: each sentence is encoded as by
+/// [`encode_words`] (its first word shaped as sentence-initial), then appended.
+pub fn concat(parts: &[&Encoded]) -> Encoded {
+    let mut out = Encoded::default();
+    for e in parts {
+        let base = out.ids.len();
+        out.ids.extend_from_slice(&e.ids);
+        out.shapes.extend_from_slice(&e.shapes);
+        out.word_starts
+            .extend(e.word_starts.iter().map(|p| p + base));
+    }
+    out
+}
+
+/// Groups consecutive items of the given lengths into runs of at most `room` in all (an item
+/// longer than `room` is a run alone): sentences of a document into one model input.
+pub fn pack(lens: &[usize], room: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut lo, mut used) = (0, 0);
+    for (i, &n) in lens.iter().enumerate() {
+        if i > lo && used + n > room {
+            out.push(lo..i);
+            (lo, used) = (i, 0);
+        }
+        used += n;
+    }
+    if lo < lens.len() {
+        out.push(lo..lens.len());
+    }
+    out
+}
+
 /// A padded batch of windows.
 pub struct Batch {
     pub ids: Tensor,
@@ -173,16 +210,16 @@ pub fn make_batch(items: &[&Encoded], device: Device) -> Batch {
     }
 }
 
-/// A window of a sentence: words `[word_lo, word_hi)`, already with special tokens.
+/// A window of a model input: words from `word_lo`, already with special tokens.
 struct Window {
-    sentence: usize,
+    input: usize,
     word_lo: usize,
     enc: Encoded,
 }
 
 /// Splits an encoded sentence into windows of at most `max_tokens` pieces (special tokens
 /// included) that overlap by half, so every word is labelled with context on both sides.
-fn windows(sentence: usize, enc: &Encoded, max_tokens: usize, cls: i64, sep: i64) -> Vec<Window> {
+fn windows(input: usize, enc: &Encoded, max_tokens: usize, cls: i64, sep: i64) -> Vec<Window> {
     let room = max_tokens.saturating_sub(2).max(8);
     let n_words = enc.word_starts.len();
     let piece_end = |w: usize| {
@@ -212,7 +249,7 @@ fn windows(sentence: usize, enc: &Encoded, max_tokens: usize, cls: i64, sep: i64
             .map(|w| (enc.word_starts[w] - start_piece + 1).min(ids.len() - 2))
             .collect();
         out.push(Window {
-            sentence,
+            input,
             word_lo: lo,
             enc: Encoded {
                 ids,
@@ -243,9 +280,11 @@ pub struct NerModel {
     net: NerNet,
     tokenizer: Tokenizer,
     config: NerConfig,
+    /// pieces of document context per model input (`NerModelFile::context_tokens`; 0: none)
+    pub context_tokens: usize,
     pub files: Vec<PathBuf>,
-    /// labels of the sentences seen so far in the run, by their words (see `ner::tag_batch`)
-    pub(super) cache: Cache<Vec<WordTag>>,
+    /// labels of the inputs seen so far in the run, by their words (see `ner::tag_batch`)
+    pub(super) cache: Cache<Vec<Vec<WordTag>>>,
 }
 
 impl NerModel {
@@ -277,32 +316,24 @@ impl NerModel {
             tokenizer,
             cache: Cache::new(config.cache_entries),
             config,
+            context_tokens: folder.file.context_tokens,
             files,
         })
     }
 
-    pub fn from_parts(
-        vs: nn::VarStore,
-        net: NerNet,
-        tokenizer: Tokenizer,
-        config: NerConfig,
-    ) -> Self {
-        NerModel {
-            _vs: vs,
-            net,
-            tokenizer,
-            cache: Cache::new(config.cache_entries),
-            config,
-            files: Vec::new(),
-        }
-    }
-
-    /// Labels for each word of each sentence (BIO-valid, Viterbi-decoded).
-    pub fn predict<W: AsRef<[S]>, S: AsRef<str>>(
+    /// Labels for each word of each sentence of each document (`[document][sentence]`), the
+    /// sentences of a document seen together as the model was trained (see `context_tokens`).
+    pub fn predict_documents<D: AsRef<[W]>, W: AsRef<[S]>, S: AsRef<str>>(
         &self,
-        sentences: &[W],
-    ) -> Result<Vec<Vec<WordTag>>> {
-        predict_words(&self.net, &self.tokenizer, &self.config, sentences)
+        docs: &[D],
+    ) -> Result<Vec<Vec<Vec<WordTag>>>> {
+        predict_documents(
+            &self.net,
+            &self.tokenizer,
+            &self.config,
+            self.context_tokens,
+            docs,
+        )
     }
 }
 
@@ -337,23 +368,91 @@ pub fn plan_batches(
     out
 }
 
-/// Labels for each word of each sentence (BIO-valid, Viterbi-decoded), with `net` in eval mode.
+/// Labels for each word of each sentence of each document (BIO-valid, Viterbi-decoded per
+/// sentence), with `net` in eval mode. With `context_tokens` > 0 consecutive sentences of a
+/// document share one input of at most that many pieces; else each sentence is its own input.
+pub fn predict_documents<D: AsRef<[W]>, W: AsRef<[S]>, S: AsRef<str>>(
+    net: &NerNet,
+    tokenizer: &Tokenizer,
+    config: &NerConfig,
+    context_tokens: usize,
+    docs: &[D],
+) -> Result<Vec<Vec<Vec<WordTag>>>> {
+    // inputs, and for each: (document, first sentence, word count of each of its sentences)
+    let mut inputs = Vec::new();
+    let mut layout: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+    for (d, doc) in docs.iter().enumerate() {
+        let mut encs = Vec::new();
+        for words in doc.as_ref() {
+            let words: Vec<&str> = words.as_ref().iter().map(|w| w.as_ref()).collect();
+            encs.push(encode_words(tokenizer, &words)?);
+        }
+        let lens: Vec<usize> = encs.iter().map(|e| e.ids.len()).collect();
+        let runs = if context_tokens == 0 {
+            (0..encs.len()).map(|i| i..i + 1).collect()
+        } else {
+            pack(&lens, context_tokens.saturating_sub(2))
+        };
+        for r in runs {
+            let parts: Vec<&Encoded> = encs[r.clone()].iter().collect();
+            inputs.push(concat(&parts));
+            let words = parts.iter().map(|e| e.word_starts.len()).collect();
+            layout.push((d, r.start, words));
+        }
+    }
+    let emissions = emissions(net, tokenizer, config, &inputs)?;
+    let mut out: Vec<Vec<Vec<WordTag>>> = docs
+        .iter()
+        .map(|d| vec![Vec::new(); d.as_ref().len()])
+        .collect();
+    for ((d, first, words), em) in layout.into_iter().zip(emissions) {
+        let mut at = 0;
+        for (k, n) in words.into_iter().enumerate() {
+            out[d][first + k] = decode(&em[at..at + n]);
+            at += n;
+        }
+    }
+    Ok(out)
+}
+
+/// Labels for each word of each sentence, every sentence its own input (BIO-valid,
+/// Viterbi-decoded), with `net` in eval mode.
 pub fn predict_words<W: AsRef<[S]>, S: AsRef<str>>(
     net: &NerNet,
     tokenizer: &Tokenizer,
     config: &NerConfig,
     sentences: &[W],
 ) -> Result<Vec<Vec<WordTag>>> {
+    Ok(predict_documents(net, tokenizer, config, 0, &[sentences])?
+        .pop()
+        .unwrap_or_default())
+}
+
+/// The best label path of one sentence and each word's probability of its label.
+fn decode(em: &[Vec<f32>]) -> Vec<WordTag> {
+    viterbi(em)
+        .iter()
+        .zip(em)
+        .map(|(&l, e)| WordTag {
+            label: l,
+            prob: e[l].exp(),
+        })
+        .collect()
+}
+
+/// Label log-probabilities of each word of each input, the inputs windowed and batched by length.
+fn emissions(
+    net: &NerNet,
+    tokenizer: &Tokenizer,
+    config: &NerConfig,
+    inputs: &[Encoded],
+) -> Result<Vec<Vec<Vec<f32>>>> {
     let encoder::Special { cls, sep, .. } = encoder::Special::of(tokenizer)?;
     let mut wins = Vec::new();
-    for (i, words) in sentences.iter().enumerate() {
-        let words = words.as_ref();
-        if words.is_empty() {
-            continue;
+    for (i, enc) in inputs.iter().enumerate() {
+        if !enc.word_starts.is_empty() {
+            wins.extend(windows(i, enc, config.max_tokens, cls, sep));
         }
-        let words: Vec<&str> = words.iter().map(|w| w.as_ref()).collect();
-        let enc = encode_words(tokenizer, &words)?;
-        wins.extend(windows(i, &enc, config.max_tokens, cls, sep));
     }
     // Length-bucketed batches: sort by length so padding is minimal.
     let mut order: Vec<usize> = (0..wins.len()).collect();
@@ -375,13 +474,13 @@ pub fn predict_words<W: AsRef<[S]>, S: AsRef<str>>(
         }
     }
     // Each word takes the window where it sits farthest from an edge.
-    let mut emissions: Vec<Vec<Vec<f32>>> = sentences
+    let mut emissions: Vec<Vec<Vec<f32>>> = inputs
         .iter()
-        .map(|s| vec![Vec::new(); s.as_ref().len()])
+        .map(|e| vec![Vec::new(); e.word_starts.len()])
         .collect();
-    let mut best_margin: Vec<Vec<i64>> = sentences
+    let mut best_margin: Vec<Vec<i64>> = inputs
         .iter()
-        .map(|s| vec![-1; s.as_ref().len()])
+        .map(|e| vec![-1; e.word_starts.len()])
         .collect();
     for (w, win) in wins.iter().enumerate() {
         let Some(t) = &scores[w] else { continue };
@@ -391,23 +490,34 @@ pub fn predict_words<W: AsRef<[S]>, S: AsRef<str>>(
         for (k, row) in rows.into_iter().enumerate() {
             let margin = (k as i64).min(n - 1 - k as i64);
             let word = win.word_lo + k;
-            if margin > best_margin[win.sentence][word] {
-                best_margin[win.sentence][word] = margin;
-                emissions[win.sentence][word] = row;
+            if margin > best_margin[win.input][word] {
+                best_margin[win.input][word] = margin;
+                emissions[win.input][word] = row;
             }
         }
     }
-    Ok(emissions
-        .iter()
-        .map(|em| {
-            let path = viterbi(em);
-            path.iter()
-                .zip(em)
-                .map(|(&l, e)| WordTag {
-                    label: l,
-                    prob: e[l].exp(),
-                })
-                .collect()
-        })
-        .collect())
+    Ok(emissions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packs_consecutive_sentences_within_the_room() {
+        assert_eq!(pack(&[3, 4, 5, 20, 1, 1], 10), vec![0..2, 2..3, 3..4, 4..6]);
+        assert_eq!(pack(&[], 10), Vec::<std::ops::Range<usize>>::new());
+        let a = Encoded {
+            ids: vec![1, 2],
+            shapes: vec![0, 0],
+            word_starts: vec![0],
+        };
+        let b = Encoded {
+            ids: vec![3],
+            shapes: vec![1],
+            word_starts: vec![0],
+        };
+        let c = concat(&[&a, &b]);
+        assert_eq!((c.ids, c.word_starts), (vec![1, 2, 3], vec![0, 2]));
+    }
 }

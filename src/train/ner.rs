@@ -2,10 +2,11 @@
 use super::{fit, set_threads, Task, TrainOptions};
 use crate::encoder;
 use crate::eval::ner::{score_tags, NerReport};
-use crate::ner::conll::{read_conll, ConllSentence};
+use crate::ner::conll::{read_conll_documents, ConllSentence};
 use crate::ner::decode::{label_index, LABELS};
 use crate::ner::model::{
-    encode_words, make_batch, predict_words, Encoded, NerConfig, NerModelFile, NerNet,
+    concat, encode_words, make_batch, pack, predict_documents, Encoded, NerConfig, NerModelFile,
+    NerNet,
 };
 use crate::ner::EntityLabel;
 use crate::{Error, Result};
@@ -18,43 +19,59 @@ struct Example {
     labels: Vec<i64>,
 }
 
+/// Training examples of each document: each sentence alone, or (`documents`) runs of
+/// consecutive sentences packed into one example of at most `max_tokens` pieces, as prediction
+/// then packs them (`ner::model::predict_documents`).
 fn encode_examples(
     tok: &tokenizers::Tokenizer,
-    sentences: &[ConllSentence],
+    docs: &[Vec<ConllSentence>],
     max_tokens: usize,
+    documents: bool,
 ) -> Result<Vec<Example>> {
     let crate::encoder::Special { cls, sep, .. } = crate::encoder::Special::of(tok)?;
-    let mut out = Vec::with_capacity(sentences.len());
-    for s in sentences {
-        let words: Vec<&str> = s.words.iter().map(|w| w.as_str()).collect();
-        let enc = encode_words(tok, &words)?;
-        // Training sentences longer than the window are cut (CoNLL has almost none); prediction windows them.
-        let room = max_tokens - 2;
-        let n_words = enc.word_starts.iter().take_while(|&&p| p < room).count();
-        let end_piece = if n_words < enc.word_starts.len() {
-            enc.word_starts[n_words]
+    let room = max_tokens - 2;
+    let mut out = Vec::new();
+    for doc in docs {
+        let mut encs = Vec::with_capacity(doc.len());
+        for s in doc {
+            let words: Vec<&str> = s.words.iter().map(|w| w.as_str()).collect();
+            encs.push(encode_words(tok, &words)?);
+        }
+        let runs = if documents {
+            pack(&encs.iter().map(|e| e.ids.len()).collect::<Vec<_>>(), room)
         } else {
-            enc.ids.len().min(room)
+            (0..encs.len()).map(|i| i..i + 1).collect()
         };
-        let mut ids = vec![cls];
-        ids.extend_from_slice(&enc.ids[..end_piece]);
-        ids.push(sep);
-        let mut shapes = vec![0];
-        shapes.extend_from_slice(&enc.shapes[..end_piece]);
-        shapes.push(0);
-        let word_starts = enc.word_starts[..n_words].iter().map(|p| p + 1).collect();
-        let labels = s.tags[..n_words]
-            .iter()
-            .map(|t| label_index(t).unwrap_or(0) as i64)
-            .collect();
-        out.push(Example {
-            enc: Encoded {
-                ids,
-                shapes,
-                word_starts,
-            },
-            labels,
-        });
+        for r in runs {
+            let enc = concat(&encs[r.clone()].iter().collect::<Vec<_>>());
+            let tags: Vec<&String> = doc[r].iter().flat_map(|s| &s.tags).collect();
+            // A sentence longer than the room is cut (CoNLL has almost none); prediction windows it.
+            let n_words = enc.word_starts.iter().take_while(|&&p| p < room).count();
+            let end_piece = if n_words < enc.word_starts.len() {
+                enc.word_starts[n_words]
+            } else {
+                enc.ids.len().min(room)
+            };
+            let mut ids = vec![cls];
+            ids.extend_from_slice(&enc.ids[..end_piece]);
+            ids.push(sep);
+            let mut shapes = vec![0];
+            shapes.extend_from_slice(&enc.shapes[..end_piece]);
+            shapes.push(0);
+            let word_starts = enc.word_starts[..n_words].iter().map(|p| p + 1).collect();
+            let labels = tags[..n_words]
+                .iter()
+                .map(|t| label_index(t).unwrap_or(0) as i64)
+                .collect();
+            out.push(Example {
+                enc: Encoded {
+                    ids,
+                    shapes,
+                    word_starts,
+                },
+                labels,
+            });
+        }
     }
     Ok(out)
 }
@@ -62,6 +79,8 @@ fn encode_examples(
 pub struct NerTrainData {
     pub train: PathBuf,
     pub dev: PathBuf,
+    /// train on runs of consecutive sentences of a document (document context), not sentences
+    pub documents: bool,
 }
 
 /// Dev-set F1 (all four types) of the network as it is now.
@@ -69,14 +88,23 @@ fn dev_report(
     net: &NerNet,
     tok: &tokenizers::Tokenizer,
     config: &NerConfig,
-    dev: &[ConllSentence],
+    context_tokens: usize,
+    dev: &[Vec<ConllSentence>],
 ) -> Result<NerReport> {
-    let words: Vec<Vec<&str>> = dev
+    let words: Vec<Vec<Vec<&str>>> = dev
         .iter()
-        .map(|s| s.words.iter().map(|w| w.as_str()).collect())
+        .map(|d| {
+            d.iter()
+                .map(|s| s.words.iter().map(|w| w.as_str()).collect())
+                .collect()
+        })
         .collect();
-    let pred = predict_words(net, tok, config, &words)?;
-    Ok(score_tags(dev, &pred, &EntityLabel::ALL))
+    let pred: Vec<_> = predict_documents(net, tok, config, context_tokens, &words)?
+        .into_iter()
+        .flatten()
+        .collect();
+    let gold: Vec<ConllSentence> = dev.iter().flatten().cloned().collect();
+    Ok(score_tags(&gold, &pred, &EntityLabel::ALL))
 }
 
 /// The NER network with its training and dev data.
@@ -84,7 +112,7 @@ struct NerTask {
     net: NerNet,
     tok: tokenizers::Tokenizer,
     examples: Vec<Example>,
-    dev: Vec<ConllSentence>,
+    dev: Vec<Vec<ConllSentence>>,
     eval_config: NerConfig,
     model_file: NerModelFile,
 }
@@ -113,7 +141,13 @@ impl Task for NerTask {
         ))
     }
     fn evaluate(&mut self) -> Result<(f64, serde_json::Value, serde_json::Value)> {
-        let report = dev_report(&self.net, &self.tok, &self.eval_config, &self.dev)?;
+        let report = dev_report(
+            &self.net,
+            &self.tok,
+            &self.eval_config,
+            self.model_file.context_tokens,
+            &self.dev,
+        )?;
         eprintln!("{report}");
         Ok((
             report.overall.f1(),
@@ -130,22 +164,32 @@ pub fn train(data: &NerTrainData, opts: &TrainOptions) -> Result<()> {
     let base_dir = encoder::base_model_dir(None)?;
     let tok = encoder::load_tokenizer(&base_dir)?;
     let bert = encoder::load_bert_config(&base_dir)?;
-    let mut train_s = read_conll(&data.train)?;
+    let mut train_d = read_conll_documents(&data.train)?;
     if let Some(n) = opts.limit {
-        train_s.truncate(n);
+        // the first n sentences, by document
+        let mut left = n;
+        for d in &mut train_d {
+            d.truncate(left);
+            left -= d.len();
+        }
+        train_d.retain(|d| !d.is_empty());
     }
-    let dev = read_conll(&data.dev)?;
-    if train_s.is_empty() || dev.is_empty() {
+    let dev = read_conll_documents(&data.dev)?;
+    let count = |d: &[Vec<ConllSentence>]| d.iter().map(Vec::len).sum::<usize>();
+    if count(&train_d) == 0 || count(&dev) == 0 {
         return Err(Error::Usage(
             "training and dev files must contain sentences".into(),
         ));
     }
+    let examples = encode_examples(&tok, &train_d, opts.max_tokens, data.documents)?;
     eprintln!(
-        "train ner: {} training sentences, {} dev sentences, device {device:?}",
-        train_s.len(),
-        dev.len()
+        "train ner: {} training sentences of {} documents in {} examples{}, {} dev sentences, device {device:?}",
+        count(&train_d),
+        train_d.len(),
+        examples.len(),
+        if data.documents { " (document context)" } else { "" },
+        count(&dev)
     );
-    let examples = encode_examples(&tok, &train_s, opts.max_tokens)?;
     let mut vs = nn::VarStore::new(device);
     let mut net = NerNet::new(&vs.root(), &bert, LABELS.len() as i64);
     net.backbone.load_base(&mut vs, &base_dir)?;
@@ -156,6 +200,7 @@ pub fn train(data: &NerTrainData, opts: &TrainOptions) -> Result<()> {
         n_shapes: encoder::shape::COUNT,
         bert: serde_json::to_value(&bert)?,
         max_tokens: 256,
+        context_tokens: if data.documents { opts.max_tokens } else { 0 },
     };
     let eval_config = NerConfig {
         device,
