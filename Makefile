@@ -6,7 +6,7 @@ BIN := target/release/newsmine
 OUT ?= out
 DATA ?= ../shared/data
 
-.PHONY: setup build run test test-spark lint eval-ner eval-quotes eval-stance eval-html train-stance train-quotes bench clean-out
+.PHONY: setup build run test test-core test-spark lint eval-ner eval-quotes eval-stance eval-html train-stance train-quotes bench clean-out
 
 setup:
 	@bash scripts/setup.sh
@@ -18,8 +18,14 @@ run: build
 	$(BIN) run corpus/ --out $(OUT)
 	@echo "tables written to $(OUT)/: articles, entities, entity_counts, quotes, stance, article_stance, speakers, outlets, errors (.csv) and run.json; columns in docs/SCHEMA.md"
 
+# both crates: the model-free newsmine-core, then newsmine with the models
 test: setup
-	cargo test --release --locked
+	cargo test --release --locked --workspace
+
+# the model-free crate alone (document model, readers, text, quote rules, aggregation, tables):
+# builds and passes without libtorch, so it needs no set-up
+test-core:
+	cargo test --release --locked -p newsmine-core
 
 # rdd.pipe on a local Spark (installs PySpark into .deps/spark-venv and a Java runtime when
 # missing; skips with a message where it cannot): its JSON lines equal one `newsmine run -`.
@@ -28,7 +34,7 @@ test-spark: build
 
 lint: setup
 	cargo fmt --check
-	cargo clippy --release --all-targets --locked -- -D warnings
+	cargo clippy --release --workspace --all-targets --locked -- -D warnings
 
 # Evaluations on ../shared/data (not part of the tests).
 eval-ner: build

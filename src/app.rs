@@ -1,14 +1,20 @@
 //! Command dispatch: turns parsed flags into library calls and an exit code.
-use crate::cli::{Cli, Command, EvalCommand, InputFormat, RunArgs, Stage, TrainArgs, TrainCommand};
+use crate::cli::{
+    Cli, Command, CompareArgs, EvalArticleStanceArgs, EvalCommand, EvalHtmlArgs, EvalNerArgs,
+    EvalQuotesArgs, EvalStanceArgs, InputFormat, MergeArgs, RunArgs, Stage, ThreadsArg, TrainArgs,
+    TrainArticleStanceArgs, TrainCommand, TrainNerArgs, TrainQuotesArgs, TrainStanceArgs,
+};
 use crate::corpus::{Format, ReadOptions};
 use crate::ner::EntityLabel;
 use crate::pipeline::{Component, Pipeline, RunConfig};
 use crate::stance::config::StanceConfig;
 use crate::train::TrainOptions;
 use crate::{Error, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Runs a command; returns the process exit code (0 ok, 1 some articles failed).
+///
+/// Each command has one function below, which takes that command's flags (its `…Args` struct).
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Run(mut args) => {
@@ -16,363 +22,408 @@ pub fn run(cli: Cli) -> Result<i32> {
             run_pipeline(&args, &doc)
         }
         Command::Init(args) => init_config(&args),
-        Command::Train(TrainCommand::Ner {
-            train,
-            dev,
-            documents,
-            common,
-        }) => {
-            let opts = train_options(&common);
-            crate::train::ner::train(
-                &crate::train::ner::NerTrainData {
-                    train,
-                    dev,
-                    documents,
-                },
-                &opts,
-            )?;
-            eprintln!("model written to {}", opts.out.display());
-            Ok(0)
+        Command::Merge(args) => merge(&args),
+        Command::Compare(args) => compare(&args),
+        Command::Train(TrainCommand::Ner(a)) => train_ner(a),
+        Command::Train(TrainCommand::Stance(a)) => train_stance(a),
+        Command::Train(TrainCommand::Quotes(a)) => train_quotes(a),
+        Command::Train(TrainCommand::ArticleStance(a)) => train_article_stance(a),
+        Command::Eval(EvalCommand::Ner(a)) => eval_ner(a),
+        Command::Eval(EvalCommand::Stance(a)) => eval_stance(a),
+        Command::Eval(EvalCommand::ArticleStance(a)) => eval_article_stance(a),
+        Command::Eval(EvalCommand::Quotes(a)) => eval_quotes(a),
+        Command::Eval(EvalCommand::Html(a)) => eval_html(a),
+    }
+}
+
+/// `merge DIR...`: the shards' tables as one run.
+fn merge(args: &MergeArgs) -> Result<i32> {
+    // the shards' run.json carry their configuration; --config, if given, must agree
+    let config = match &args.config {
+        Some(path) => {
+            check_config(path)?;
+            let c = StanceConfig::load_or_default(Some(path))?;
+            Some((c.min_relevance, c.aggregate))
         }
-        Command::Train(TrainCommand::Stance {
-            data,
-            dev,
-            max_per_dataset,
-            max_dev_per_dataset,
-            epoch_size,
-            sample_power,
-            news_weight,
-            init,
-            no_mark_targets,
-            dev_fraction,
-            common,
-        }) => {
-            let opts = train_options(&common);
-            let parse = |v: &[String]| {
-                v.iter()
-                    .map(|s| crate::train::stance::parse_spec(s))
-                    .collect::<Result<Vec<_>>>()
-            };
-            let data = crate::train::stance::StanceTrainData {
-                specs: parse(&data)?,
-                dev_specs: parse(&dev)?,
-                max_per_dataset,
-                max_dev_per_dataset,
-                epoch_size,
-                sample_power,
-                news_weight,
-                init,
-                mark_targets: !no_mark_targets,
-                dev_fraction,
-            };
-            crate::train::stance::train(&data, &opts)?;
-            eprintln!("model written to {}", opts.out.display());
-            Ok(0)
-        }
-        Command::Eval(EvalCommand::Ner {
-            conll,
-            model,
-            types,
-            bf16,
-            run_path,
-            no_cache,
-            json,
-            threads,
-        }) => {
-            let types = types
-                .iter()
-                .map(|t| {
-                    EntityLabel::parse(t.trim()).ok_or_else(|| {
-                        Error::Usage(format!(
-                            "unknown entity type {t:?} (use PER, ORG, LOC, MISC)"
-                        ))
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let mut config = crate::ner::NerConfig {
-                bf16,
-                cache_entries: if no_cache {
-                    0
-                } else {
-                    crate::ner::model::CACHE_ENTRIES
-                },
-                ..Default::default()
-            };
-            if let Some(m) = model {
-                config.model_dir = m;
-            }
-            crate::train::set_threads(threads.n);
-            let model = crate::ner::NerModel::new(config)?;
-            let started = std::time::Instant::now();
-            if run_path {
-                let docs = crate::ner::conll::read_conll_documents(&conll)?;
-                let report =
-                    crate::eval::ner::run_path(&model, &docs, &types, &Default::default())?;
-                eprintln!(
-                    "run path: {:.1} s{}",
-                    started.elapsed().as_secs_f64(),
-                    if bf16 { ", bf16" } else { "" }
-                );
-                if json {
-                    println!("{}", serde_json::to_string_pretty(&report)?);
-                } else {
-                    println!("{}\n{report}", conll.display());
-                }
-                return Ok(0);
-            }
-            // by document, so that a document-context model sees each sentence's neighbours
-            let docs = crate::ner::conll::read_conll_documents(&conll)?;
-            let words: Vec<Vec<Vec<&str>>> = docs
-                .iter()
-                .map(|d| {
-                    d.iter()
-                        .map(|s| s.words.iter().map(|w| w.as_str()).collect())
-                        .collect()
-                })
-                .collect();
-            let pred: Vec<_> = model
-                .predict_documents(&words)?
-                .into_iter()
-                .flatten()
-                .collect();
-            let sentences: Vec<_> = docs.into_iter().flatten().collect();
-            let seconds = started.elapsed().as_secs_f64();
-            let report = crate::eval::ner::score_tags(&sentences, &pred, &types);
-            eprintln!(
-                "tagged {} tokens in {seconds:.1} s ({:.0} tokens/s{})",
-                report.tokens,
-                report.tokens as f64 / seconds,
-                if bf16 { ", bf16" } else { "" }
-            );
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+        None => None,
+    };
+    let summary =
+        crate::pipeline::run::merge(&args.dirs, &args.out, config.as_ref(), args.table_format)?;
+    eprintln!(
+        "merged {} folders: {} articles into {}",
+        args.dirs.len(),
+        summary.articles,
+        args.out.display()
+    );
+    Ok(summary.exit_code())
+}
+
+/// `compare OUT_DIR`: the HTML report of a run's tables.
+fn compare(args: &CompareArgs) -> Result<i32> {
+    crate::output::report::compare(&args.out_dir, &args.html)?;
+    eprintln!("report written to {}", args.html.display());
+    Ok(0)
+}
+
+/// `train ner`: the token classifier on CoNLL files.
+fn train_ner(args: TrainNerArgs) -> Result<i32> {
+    let TrainNerArgs {
+        train,
+        dev,
+        documents,
+        common,
+    } = args;
+    let data = crate::train::ner::NerTrainData {
+        train,
+        dev,
+        documents,
+    };
+    fit(&common, |opts| crate::train::ner::train(&data, opts))
+}
+
+/// `train stance`: the cross-encoder on a mixture of stance sets.
+fn train_stance(args: TrainStanceArgs) -> Result<i32> {
+    let TrainStanceArgs {
+        data,
+        dev,
+        max_per_dataset,
+        max_dev_per_dataset,
+        epoch_size,
+        sample_power,
+        news_weight,
+        init,
+        no_mark_targets,
+        title_context,
+        dev_fraction,
+        common,
+    } = args;
+    let parse = |v: &[String]| {
+        v.iter()
+            .map(|s| crate::train::stance::parse_spec(s))
+            .collect::<Result<Vec<_>>>()
+    };
+    let data = crate::train::stance::StanceTrainData {
+        specs: parse(&data)?,
+        dev_specs: parse(&dev)?,
+        max_per_dataset,
+        max_dev_per_dataset,
+        epoch_size,
+        sample_power,
+        news_weight,
+        init,
+        mark_targets: !no_mark_targets,
+        title_context,
+        dev_fraction,
+    };
+    fit(&common, |opts| crate::train::stance::train(&data, opts))
+}
+
+/// `train quotes`: the quote model on PolNeAR attributions.
+fn train_quotes(args: TrainQuotesArgs) -> Result<i32> {
+    let TrainQuotesArgs {
+        polnear,
+        dev,
+        no_ner,
+        common,
+    } = args;
+    let data = crate::train::quotes::QuoteTrainData {
+        train: polnear,
+        dev,
+        ner: !no_ner,
+    };
+    fit(&common, |opts| crate::train::quotes::train(&data, opts))
+}
+
+/// Runs one of the encoder trainings with the shared flags (`TrainArgs`) and names the folder
+/// the model went to.
+fn fit(common: &TrainArgs, train: impl FnOnce(&TrainOptions) -> Result<()>) -> Result<i32> {
+    let opts = train_options(common);
+    train(&opts)?;
+    eprintln!("model written to {}", opts.out.display());
+    Ok(0)
+}
+
+/// `train article-stance`: the article-level model on PerSenT, written beside the stance model
+/// whose unit scores it reads.
+fn train_article_stance(args: TrainArticleStanceArgs) -> Result<i32> {
+    let TrainArticleStanceArgs {
+        persent,
+        model,
+        l2,
+        class_power,
+        precision,
+        threads,
+    } = args;
+    let config = stance_setup(threads, model, crate::machine::use_bf16(precision));
+    let dir = config.model_dir.clone();
+    for r in crate::eval::article_stance::fit(&persent, config, l2, class_power)? {
+        println!("{r}");
+    }
+    eprintln!(
+        "article model written to {}",
+        dir.join(crate::stance::article::FILE_NAME).display()
+    );
+    Ok(0)
+}
+
+/// `eval ner`: scores the model's tags per sentence, or with `--run-path` the entities that
+/// `run` itself would find in the same text.
+fn eval_ner(args: EvalNerArgs) -> Result<i32> {
+    let EvalNerArgs {
+        conll,
+        model,
+        types,
+        bf16,
+        run_path,
+        no_cache,
+        json,
+        threads,
+    } = args;
+    let types = types
+        .iter()
+        .map(|t| {
+            EntityLabel::parse(t.trim()).ok_or_else(|| {
+                Error::Usage(format!(
+                    "unknown entity type {t:?} (use PER, ORG, LOC, MISC)"
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let cache_entries = if no_cache {
+        0
+    } else {
+        crate::ner::model::CACHE_ENTRIES
+    };
+    crate::train::set_threads(threads.n);
+    let model = crate::ner::NerModel::new(ner_config(model, bf16, cache_entries))?;
+    let started = std::time::Instant::now();
+    let docs = crate::ner::conll::read_conll_documents(&conll)?;
+    if run_path {
+        let report = crate::eval::ner::run_path(&model, &docs, &types, &Default::default())?;
+        eprintln!(
+            "run path: {:.1} s{}",
+            started.elapsed().as_secs_f64(),
+            if bf16 { ", bf16" } else { "" }
+        );
+        return print_ner_report(&conll, &report, json);
+    }
+    let report = ner_tag_report(&model, docs, &types, started, bf16)?;
+    print_ner_report(&conll, &report, json)
+}
+
+/// Tags the CoNLL documents and scores the tags; logs the speed since `started`.
+fn ner_tag_report(
+    model: &crate::ner::NerModel,
+    docs: Vec<Vec<crate::ner::conll::ConllSentence>>,
+    types: &[EntityLabel],
+    started: std::time::Instant,
+    bf16: bool,
+) -> Result<crate::eval::ner::NerReport> {
+    // by document, so that a document-context model sees each sentence's neighbours
+    let words: Vec<Vec<Vec<&str>>> = docs
+        .iter()
+        .map(|d| {
+            d.iter()
+                .map(|s| s.words.iter().map(|w| w.as_str()).collect())
+                .collect()
+        })
+        .collect();
+    let pred: Vec<_> = model
+        .predict_documents(&words)?
+        .into_iter()
+        .flatten()
+        .collect();
+    let sentences: Vec<_> = docs.into_iter().flatten().collect();
+    let seconds = started.elapsed().as_secs_f64();
+    let report = crate::eval::ner::score_tags(&sentences, &pred, types);
+    eprintln!(
+        "tagged {} tokens in {seconds:.1} s ({:.0} tokens/s{})",
+        report.tokens,
+        report.tokens as f64 / seconds,
+        if bf16 { ", bf16" } else { "" }
+    );
+    Ok(report)
+}
+
+/// Prints an `eval ner` report: as JSON, or under the name of the file it scored.
+fn print_ner_report(
+    conll: &Path,
+    report: &(impl std::fmt::Display + serde::Serialize),
+    json: bool,
+) -> Result<i32> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    } else {
+        println!("{}\n{report}", conll.display());
+    }
+    Ok(0)
+}
+
+/// `eval stance`: one score row per data set, each on the part that training did not see
+/// when `--heldout` or `--all` asks for it.
+fn eval_stance(args: EvalStanceArgs) -> Result<i32> {
+    let EvalStanceArgs {
+        data,
+        format,
+        all,
+        max_per_set,
+        model,
+        zero_shot,
+        bf16,
+        heldout,
+        dev_fraction,
+        json,
+        threads,
+    } = args;
+    let mut sets = Vec::new();
+    for d in &data {
+        sets.push(match &format {
+            Some(f) => (f.parse()?, PathBuf::from(d)),
+            None => crate::train::stance::parse_spec(d)?,
+        });
+    }
+    if let Some(dir) = &all {
+        sets.extend(crate::eval::stance::sets_under(dir));
+    }
+    if sets.is_empty() {
+        return Err(Error::Usage(
+            "eval stance: give --data NAME=PATH (repeatable) or --all DIR".into(),
+        ));
+    }
+    let sel = crate::eval::stance::SetSelection {
+        // --all scores what training held out; the full files were trained on
+        heldout: heldout.or(all.as_ref().map(|_| 13)),
+        dev_fraction,
+        zero_shot,
+        max_per_set,
+    };
+    let model = crate::stance::model::StanceModel::new(stance_setup(threads, model, bf16))?;
+    let rows = crate::eval::stance::score_sets(&model, &sets, &sel)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else if let [one] = rows.as_slice() {
+        println!("{} ({})\n{}", one.path.display(), one.set, one.report);
+    } else {
+        print!("{}", crate::eval::stance::table(&rows));
+    }
+    if let (Some(seed), false) = (sel.heldout, json) {
+        println!("(dev parts: each set's own dev/val split, else the part `train stance --seed {seed}` held out)");
+    }
+    Ok(0)
+}
+
+/// `eval article-stance`: article-level stance on PerSenT through the run path.
+fn eval_article_stance(args: EvalArticleStanceArgs) -> Result<i32> {
+    let EvalArticleStanceArgs {
+        persent,
+        model,
+        all_articles,
+        limit,
+        precision,
+        json,
+        threads,
+    } = args;
+    let reports = crate::eval::article_stance::evaluate(
+        &persent,
+        stance_setup(threads, model, crate::machine::use_bf16(precision)),
+        all_articles,
+        limit,
+    )?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    } else {
+        println!(
+            "{} ({} articles)",
+            persent.display(),
+            if all_articles {
+                "all"
             } else {
-                println!("{}\n{report}", conll.display());
+                "measuring half"
             }
-            Ok(0)
-        }
-        Command::Merge(args) => {
-            // the shards' run.json carry their configuration; --config, if given, must agree
-            let config = match &args.config {
-                Some(path) => {
-                    check_config(path)?;
-                    let c = StanceConfig::load_or_default(Some(path))?;
-                    Some((c.min_relevance, c.aggregate))
-                }
-                None => None,
-            };
-            let summary = crate::pipeline::run::merge(
-                &args.dirs,
-                &args.out,
-                config.as_ref(),
-                args.table_format,
-            )?;
-            eprintln!(
-                "merged {} folders: {} articles into {}",
-                args.dirs.len(),
-                summary.articles,
-                args.out.display()
-            );
-            Ok(summary.exit_code())
-        }
-        Command::Compare(args) => {
-            crate::output::report::compare(&args.out_dir, &args.html)?;
-            eprintln!("report written to {}", args.html.display());
-            Ok(0)
-        }
-        Command::Eval(EvalCommand::Stance {
-            data,
-            format,
-            all,
-            max_per_set,
-            model,
-            zero_shot,
-            bf16,
-            heldout,
-            dev_fraction,
-            json,
-            threads,
-        }) => {
-            let mut sets = Vec::new();
-            for d in &data {
-                sets.push(match &format {
-                    Some(f) => (f.parse()?, PathBuf::from(d)),
-                    None => crate::train::stance::parse_spec(d)?,
-                });
-            }
-            if let Some(dir) = &all {
-                sets.extend(crate::eval::stance::sets_under(dir));
-            }
-            if sets.is_empty() {
-                return Err(Error::Usage(
-                    "eval stance: give --data NAME=PATH (repeatable) or --all DIR".into(),
-                ));
-            }
-            let sel = crate::eval::stance::SetSelection {
-                // --all scores what training held out; the full files were trained on
-                heldout: heldout.or(all.as_ref().map(|_| 13)),
-                dev_fraction,
-                zero_shot,
-                max_per_set,
-            };
-            crate::train::set_threads(threads.n);
-            let model = crate::stance::model::StanceModel::new(stance_model_config(model, bf16))?;
-            let rows = crate::eval::stance::score_sets(&model, &sets, &sel)?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
-            } else if let [one] = rows.as_slice() {
-                println!("{} ({})\n{}", one.path.display(), one.set, one.report);
-            } else {
-                print!("{}", crate::eval::stance::table(&rows));
-            }
-            if let (Some(seed), false) = (sel.heldout, json) {
-                println!("(dev parts: each set's own dev/val split, else the part `train stance --seed {seed}` held out)");
-            }
-            Ok(0)
-        }
-        Command::Eval(EvalCommand::ArticleStance {
-            persent,
-            model,
-            all_articles,
-            limit,
-            precision,
-            json,
-            threads,
-        }) => {
-            crate::train::set_threads(threads.n);
-            let reports = crate::eval::article_stance::evaluate(
-                &persent,
-                stance_model_config(model, crate::machine::use_bf16(precision)),
-                all_articles,
-                limit,
-            )?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&reports)?);
-            } else {
-                println!(
-                    "{} ({} articles)",
-                    persent.display(),
-                    if all_articles {
-                        "all"
-                    } else {
-                        "measuring half"
-                    }
-                );
-                for r in &reports {
-                    println!("{r}");
-                }
-            }
-            Ok(0)
-        }
-        Command::Train(TrainCommand::Quotes {
-            polnear,
-            dev,
-            no_ner,
-            common,
-        }) => {
-            let opts = train_options(&common);
-            let data = crate::train::quotes::QuoteTrainData {
-                train: polnear,
-                dev,
-                ner: !no_ner,
-            };
-            crate::train::quotes::train(&data, &opts)?;
-            eprintln!("model written to {}", opts.out.display());
-            Ok(0)
-        }
-        Command::Train(TrainCommand::ArticleStance {
-            persent,
-            model,
-            l2,
-            class_power,
-            precision,
-            threads,
-        }) => {
-            crate::train::set_threads(threads.n);
-            let config = stance_model_config(model, crate::machine::use_bf16(precision));
-            let dir = config.model_dir.clone();
-            for r in crate::eval::article_stance::fit(&persent, config, l2, class_power)? {
-                println!("{r}");
-            }
-            eprintln!(
-                "article model written to {}",
-                dir.join(crate::stance::article::FILE_NAME).display()
-            );
-            Ok(0)
-        }
-        Command::Eval(EvalCommand::Html {
-            benchmark,
-            metadata,
-            python,
-            no_trafilatura,
-            bootstrap,
-            worst,
-        }) => {
-            if benchmark.is_none() && metadata.is_none() {
-                return Err(Error::Usage(
-                    "eval html needs --benchmark DIR and/or --metadata DIR".into(),
-                ));
-            }
-            if let Some(dir) = benchmark {
-                let trafilatura = if no_trafilatura {
-                    None
-                } else {
-                    crate::eval::html::Trafilatura::find(python)
-                };
-                let opts = crate::eval::html::BenchOptions {
-                    n_bootstrap: bootstrap,
-                    trafilatura,
-                    worst,
-                };
-                crate::eval::html::benchmark(&dir, &opts)?;
-            }
-            if let Some(dir) = metadata {
-                crate::eval::html::metadata(&dir)?;
-            }
-            Ok(0)
-        }
-        Command::Eval(EvalCommand::Quotes {
-            polnear,
-            ner_model,
-            no_ner,
-            quote_model,
-            no_quote_model,
-            limit,
-            json,
-            threads,
-        }) => {
-            let mut gold = crate::eval::quotes::load_polnear(&polnear)?;
-            if let Some(n) = limit {
-                gold.truncate(n);
-            }
-            crate::train::set_threads(threads.n);
-            let mut components: Vec<Box<dyn Component>> = Vec::new();
-            if !no_ner {
-                let mut config = crate::ner::NerConfig::default();
-                if let Some(dir) = ner_model {
-                    config.model_dir = dir;
-                }
-                components.push(Box::new(crate::ner::NerModel::new(config)?));
-            }
-            let pipeline = Pipeline {
-                text: Default::default(),
-                components,
-            };
-            let model = quote_model_for_eval(quote_model, no_quote_model)?;
-            let report = crate::eval::quote_model::evaluate(&gold, &pipeline, model.as_ref())?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                println!(
-                    "{} ({} articles{})\n\n{report}",
-                    polnear.display(),
-                    gold.len(),
-                    if no_ner { ", without NER" } else { "" }
-                );
-            }
-            Ok(0)
+        );
+        for r in &reports {
+            println!("{r}");
         }
     }
+    Ok(0)
+}
+
+/// `eval quotes`: the rules' quotes and speakers (with NER unless `--no-ner`) and, beside
+/// them, the quote model's, against PolNeAR.
+fn eval_quotes(args: EvalQuotesArgs) -> Result<i32> {
+    let EvalQuotesArgs {
+        polnear,
+        ner_model,
+        no_ner,
+        quote_model,
+        no_quote_model,
+        limit,
+        json,
+        threads,
+    } = args;
+    let mut gold = crate::eval::quotes::load_polnear(&polnear)?;
+    if let Some(n) = limit {
+        gold.truncate(n);
+    }
+    crate::train::set_threads(threads.n);
+    let mut components: Vec<Box<dyn Component>> = Vec::new();
+    if !no_ner {
+        // fp32 and the cache on: the settings of a plain `run`
+        let config = ner_config(ner_model, false, crate::ner::model::CACHE_ENTRIES);
+        components.push(Box::new(crate::ner::NerModel::new(config)?));
+    }
+    let pipeline = Pipeline {
+        text: Default::default(),
+        components,
+    };
+    let model = quote_model_for_eval(quote_model, no_quote_model)?;
+    let report = crate::eval::quote_model::evaluate(&gold, &pipeline, model.as_ref())?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "{} ({} articles{})\n\n{report}",
+            polnear.display(),
+            gold.len(),
+            if no_ner { ", without NER" } else { "" }
+        );
+    }
+    Ok(0)
+}
+
+/// `eval html`: the extraction benchmark (beside trafilatura when it is installed) and/or the
+/// page metadata tests.
+fn eval_html(args: EvalHtmlArgs) -> Result<i32> {
+    let EvalHtmlArgs {
+        benchmark,
+        metadata,
+        python,
+        no_trafilatura,
+        bootstrap,
+        worst,
+    } = args;
+    if benchmark.is_none() && metadata.is_none() {
+        return Err(Error::Usage(
+            "eval html needs --benchmark DIR and/or --metadata DIR".into(),
+        ));
+    }
+    if let Some(dir) = benchmark {
+        let trafilatura = if no_trafilatura {
+            None
+        } else {
+            crate::eval::html::Trafilatura::find(python)
+        };
+        let opts = crate::eval::html::BenchOptions {
+            n_bootstrap: bootstrap,
+            trafilatura,
+            worst,
+        };
+        crate::eval::html::benchmark(&dir, &opts)?;
+    }
+    if let Some(dir) = metadata {
+        crate::eval::html::metadata(&dir)?;
+    }
+    Ok(0)
 }
 
 /// The quote model `eval quotes` scores beside the rules: the given folder (an error when it
@@ -416,14 +467,24 @@ fn train_options(a: &TrainArgs) -> TrainOptions {
     }
 }
 
-/// The components `args` asks for, loaded; a missing model is a set-up error (exit 2).
 /// Whether the run's models compute in bfloat16 (`--precision`, `--bf16`).
 fn run_bf16(args: &RunArgs) -> bool {
     // `--bf16` is folded into `precision` by `resolve_run`
     crate::machine::use_bf16(args.precision)
 }
 
-/// The stance model settings of the eval and train commands.
+/// The set-up every command that runs the stance model outside `run` shares: libtorch's
+/// threads (`-j`), then the model settings.
+fn stance_setup(
+    threads: ThreadsArg,
+    model: Option<PathBuf>,
+    bf16: bool,
+) -> crate::stance::model::StanceModelConfig {
+    crate::train::set_threads(threads.n);
+    stance_model_config(model, bf16)
+}
+
+/// The stance model settings: the shipped model unless a folder is given.
 fn stance_model_config(
     model: Option<PathBuf>,
     bf16: bool,
@@ -438,6 +499,21 @@ fn stance_model_config(
     config
 }
 
+/// The NER model settings: the shipped model unless a folder is given.
+fn ner_config(model: Option<PathBuf>, bf16: bool, cache_entries: usize) -> crate::ner::NerConfig {
+    let mut config = crate::ner::NerConfig {
+        bf16,
+        cache_entries,
+        ..Default::default()
+    };
+    if let Some(m) = model {
+        config.model_dir = m;
+    }
+    config
+}
+
+/// The components `args` asks for, loaded and checked in order; a missing model is a set-up
+/// error (exit 2). `--skip quotes` takes the quote model with it (it judges the rules' quotes).
 pub fn build_pipeline(
     args: &RunArgs,
     doc: &ConfigDoc,
@@ -446,14 +522,11 @@ pub fn build_pipeline(
     let mut components: Vec<Box<dyn Component>> = Vec::new();
     let mut files = Vec::new();
     if on(Stage::Ner) {
-        let mut config = crate::ner::NerConfig {
-            bf16: run_bf16(args),
-            cache_entries: cache_entries(args, crate::ner::model::CACHE_ENTRIES),
-            ..Default::default()
-        };
-        if let Some(dir) = &args.ner_model {
-            config.model_dir = dir.clone();
-        }
+        let config = ner_config(
+            args.ner_model.clone(),
+            run_bf16(args),
+            cache_entries(args, crate::ner::model::CACHE_ENTRIES),
+        );
         let model = crate::ner::NerModel::new(config)?;
         files.extend(model.files.iter().cloned());
         components.push(Box::new(model));
@@ -489,13 +562,7 @@ pub fn build_pipeline(
                 eprintln!("newsmine: warning: {w}");
             }
         }
-        let mut mc = crate::stance::model::StanceModelConfig {
-            bf16: run_bf16(args),
-            ..Default::default()
-        };
-        if let Some(dir) = &args.stance_model {
-            mc.model_dir = dir.clone();
-        }
+        let mc = stance_model_config(args.stance_model.clone(), run_bf16(args));
         let article_model = crate::stance::article::ArticleModel::load(&mc.model_dir)?;
         let article_file = mc.model_dir.join(crate::stance::article::FILE_NAME);
         let model = crate::stance::model::StanceModel::new(mc)?;
@@ -516,7 +583,13 @@ pub fn build_pipeline(
     let text = crate::text::TextConfig {
         clean: on(Stage::Clean),
     };
-    Ok((Pipeline { text, components }, files, stance_config))
+    let pipeline = Pipeline { text, components };
+    for note in pipeline.check()? {
+        if !args.quiet {
+            eprintln!("newsmine: note: {note}");
+        }
+    }
+    Ok((pipeline, files, stance_config))
 }
 
 /// Entries of a stage's run-wide cache of model outputs: 0 with `--no-cache`.
@@ -708,6 +781,8 @@ fn fingerprint_options(
     Ok(o)
 }
 
+/// `run INPUT...`: the pipeline over the inputs, writing the tables to --out (or JSON lines to
+/// stdout). The settings are those `resolve_run` settled.
 fn run_pipeline(args: &RunArgs, doc: &ConfigDoc) -> Result<i32> {
     if args.batch == 0 {
         return Err(Error::Usage(
@@ -716,6 +791,20 @@ fn run_pipeline(args: &RunArgs, doc: &ConfigDoc) -> Result<i32> {
     }
     // the `[quotes]` table is checked whichever stages run: a typo is an error either way
     let quotes = crate::quotes::settings::QuotesSettings::from_toml_str(&doc.text, &doc.path)?;
+    init_threads(args);
+    let (pipeline, model_files, stance) = build_pipeline(args, doc)?;
+    let config = run_config(args, doc, &quotes, model_files, stance)?;
+    check_inputs(&args.inputs)?;
+    let summary = crate::pipeline::run(&pipeline, &config)?;
+    if !args.quiet {
+        eprintln!("{summary}");
+    }
+    Ok(summary.exit_code())
+}
+
+/// Sizes rayon's pool and libtorch to the run's threads (`-j`, else the free cores) and says so
+/// unless `--quiet`.
+fn init_threads(args: &RunArgs) {
     let resolved = crate::machine::threads(args.threads);
     let threads = resolved.n;
     if !args.quiet {
@@ -732,43 +821,30 @@ fn run_pipeline(args: &RunArgs, doc: &ConfigDoc) -> Result<i32> {
         .build_global()
         .ok();
     tch::set_num_threads(threads as i32);
-    let (pipeline, model_files, stance) = build_pipeline(args, doc)?;
-    let read = ReadOptions {
-        outlet: args.outlet.clone(),
-        max_bytes: args.max_article_bytes,
-        format: args.format.map(|f| match f {
-            InputFormat::Txt => Format::Txt,
-            InputFormat::Jsonl => Format::Jsonl,
-            InputFormat::Csv => Format::Csv,
-            InputFormat::Html => Format::Html,
-        }),
-    };
-    let config = RunConfig {
+}
+
+/// What `pipeline::run` needs besides the pipeline: inputs, output, shard, reading options,
+/// the models' files, the stance targets and aggregation, and the run's fingerprint and record.
+fn run_config(
+    args: &RunArgs,
+    doc: &ConfigDoc,
+    quotes: &crate::quotes::settings::QuotesSettings,
+    model_files: Vec<PathBuf>,
+    stance: Option<StanceConfig>,
+) -> Result<RunConfig> {
+    Ok(RunConfig {
         inputs: args.inputs.clone(),
-        out: match (&args.out, args.inputs.iter().any(|i| i.as_os_str() == "-")) {
-            (Some(dir), _) => Some(dir.clone()),
-            (None, true) => None,
-            (None, false) => Some(PathBuf::from("out")),
-        },
+        out: out_dir(args),
         shard: args
             .shard
             .as_deref()
             .map(crate::pipeline::run::parse_shard)
             .transpose()?,
         resume: args.resume,
-        read,
+        read: read_options(args),
         batch: args.batch,
         quiet: args.quiet,
         model_files,
-        targets: stance.as_ref().map_or_else(Vec::new, |s| {
-            s.targets
-                .iter()
-                .map(|t| crate::output::report::TargetDescription {
-                    name: t.name.clone(),
-                    description: t.description.clone(),
-                })
-                .collect()
-        }),
         aggregate: stance.map(|s| (s.min_relevance, s.aggregate)),
         quote_classes: if args.skip.contains(&Stage::Quotes) {
             Vec::new()
@@ -784,8 +860,35 @@ fn run_pipeline(args: &RunArgs, doc: &ConfigDoc) -> Result<i32> {
         config: config_record(args, doc)?,
         write_text: args.write_text,
         table_format: args.table_format,
-    };
-    for input in &args.inputs {
+    })
+}
+
+/// The output folder: --out, else none (JSON lines on stdout) when an input is `-`, else `out`.
+fn out_dir(args: &RunArgs) -> Option<PathBuf> {
+    match (&args.out, args.inputs.iter().any(|i| i.as_os_str() == "-")) {
+        (Some(dir), _) => Some(dir.clone()),
+        (None, true) => None,
+        (None, false) => Some(PathBuf::from("out")),
+    }
+}
+
+/// How the inputs are read: the default outlet, the size limit and a forced format.
+fn read_options(args: &RunArgs) -> ReadOptions {
+    ReadOptions {
+        outlet: args.outlet.clone(),
+        max_bytes: args.max_article_bytes,
+        format: args.format.map(|f| match f {
+            InputFormat::Txt => Format::Txt,
+            InputFormat::Jsonl => Format::Jsonl,
+            InputFormat::Csv => Format::Csv,
+            InputFormat::Html => Format::Html,
+        }),
+    }
+}
+
+/// Every input but `-` (stdin) must exist: a set-up error (exit 2) otherwise.
+fn check_inputs(inputs: &[PathBuf]) -> Result<()> {
+    for input in inputs {
         if input.as_os_str() != "-" && !input.exists() {
             return Err(Error::Usage(format!(
                 "input {} does not exist",
@@ -793,9 +896,5 @@ fn run_pipeline(args: &RunArgs, doc: &ConfigDoc) -> Result<i32> {
             )));
         }
     }
-    let summary = crate::pipeline::run(&pipeline, &config)?;
-    if !args.quiet {
-        eprintln!("{summary}");
-    }
-    Ok(summary.exit_code())
+    Ok(())
 }

@@ -309,93 +309,113 @@ pub struct InitArgs {
 #[derive(Subcommand, Debug)]
 pub enum TrainCommand {
     /// Train the NER token classifier on CoNLL column files (IOB1 or IOB2).
-    Ner {
-        /// Training file (e.g. ../shared/data/ner/conll2003/eng.train).
-        #[arg(long)]
-        train: PathBuf,
-        /// Dev file for model selection (e.g. eng.testa).
-        #[arg(long)]
-        dev: PathBuf,
-        /// Document context: train on runs of consecutive sentences of a document (up to
-        /// --max-tokens pieces), which the model then also sees together when it predicts.
-        #[arg(long)]
-        documents: bool,
-        #[command(flatten)]
-        common: TrainArgs,
-    },
+    Ner(TrainNerArgs),
     /// Train the stance cross-encoder on several stance datasets at once.
-    Stance {
-        /// Datasets as NAME=PATH, repeatable. NAME: semeval, vast, newsmtsc, fnc1, emergent,
-        /// persent, pstance, covid19, arc, gwsd, ibm_claim, argq, sick (a folder for pstance,
-        /// covid19, argq).
-        #[arg(long = "data", value_name = "NAME=PATH", required = true)]
-        data: Vec<String>,
-        /// Dev-only sets as NAME=PATH (their held-out part, as `eval stance --heldout SEED`);
-        /// a --data set of the same NAME then trains on all its rows.
-        #[arg(long = "dev", value_name = "NAME=PATH")]
-        dev: Vec<String>,
-        /// Keep at most this many training examples per dataset.
-        #[arg(long)]
-        max_per_dataset: Option<usize>,
-        /// Score at most this many dev examples per set after each epoch.
-        #[arg(long, default_value_t = 400)]
-        max_dev_per_dataset: usize,
-        /// Examples drawn per epoch across all sets (default: every example once).
-        #[arg(long)]
-        epoch_size: Option<usize>,
-        /// A set's share of an epoch is proportional to weight × n^POWER (0: equal, 1: by size).
-        #[arg(long, default_value_t = 0.5)]
-        sample_power: f64,
-        /// Weight of the news sets (PerSenT, NewsMTSC, GWSD, FNC-1, Emergent) in the mix.
-        #[arg(long, default_value_t = 2.0)]
-        news_weight: f64,
-        /// Start from this stance model folder instead of the bare base encoder.
-        #[arg(long, value_name = "DIR")]
-        init: Option<PathBuf>,
-        /// Do not mark the target's mentions in the text (models before 2026-12 had none).
-        #[arg(long)]
-        no_mark_targets: bool,
-        /// Share of each dataset held out as dev (VAST by topic).
-        #[arg(long, default_value_t = 0.1)]
-        dev_fraction: f32,
-        #[command(flatten)]
-        common: TrainArgs,
-    },
+    Stance(TrainStanceArgs),
     /// Train the quote model (scores the rules' statements) on PolNeAR attributions.
-    Quotes {
-        /// PolNeAR training file (../shared/data/quotes/polnear/polnear_train.jsonl).
-        #[arg(long)]
-        polnear: PathBuf,
-        /// PolNeAR dev file for the threshold, temperature and model selection.
-        #[arg(long)]
-        dev: PathBuf,
-        /// Propose statements without NER (faster; speakers as spans only).
-        #[arg(long)]
-        no_ner: bool,
-        #[command(flatten)]
-        common: TrainArgs,
-    },
+    Quotes(TrainQuotesArgs),
     /// Fit the learned article-level stance model on PerSenT document labels (half 0 of the
     /// file; half 1 measures it) and store it as article_model.json in the stance model folder.
-    ArticleStance {
-        /// PerSenT CSV (e.g. ../shared/data/stance/persent/random_test.csv).
-        #[arg(long)]
-        persent: PathBuf,
-        /// Stance model folder to read units with and to write article_model.json into.
-        #[arg(long, value_name = "DIR")]
-        model: Option<PathBuf>,
-        /// L2 penalty of the logistic regression.
-        #[arg(long, default_value_t = 0.01)]
-        l2: f32,
-        /// Class weight (n / (3 n_c))^POWER: 0 none, 1 fully balanced.
-        #[arg(long, default_value_t = 0.5)]
-        class_power: f32,
-        /// Model precision, as `run --precision` (the features must be those of a run).
-        #[arg(long, value_enum, default_value = "auto")]
-        precision: crate::machine::Precision,
-        #[command(flatten)]
-        threads: ThreadsArg,
-    },
+    ArticleStance(TrainArticleStanceArgs),
+}
+
+/// `train ner`.
+#[derive(Args, Debug)]
+pub struct TrainNerArgs {
+    /// Training file (e.g. ../shared/data/ner/conll2003/eng.train).
+    #[arg(long)]
+    pub train: PathBuf,
+    /// Dev file for model selection (e.g. eng.testa).
+    #[arg(long)]
+    pub dev: PathBuf,
+    /// Document context: train on runs of consecutive sentences of a document (up to
+    /// --max-tokens pieces), which the model then also sees together when it predicts.
+    #[arg(long)]
+    pub documents: bool,
+    #[command(flatten)]
+    pub common: TrainArgs,
+}
+
+/// `train stance`.
+#[derive(Args, Debug)]
+pub struct TrainStanceArgs {
+    /// Datasets as NAME=PATH, repeatable. NAME: semeval, vast, newsmtsc, fnc1, emergent,
+    /// persent, pstance, covid19, arc, gwsd, ibm_claim, argq, sick (a folder for pstance,
+    /// covid19, argq).
+    #[arg(long = "data", value_name = "NAME=PATH", required = true)]
+    pub data: Vec<String>,
+    /// Dev-only sets as NAME=PATH (their held-out part, as `eval stance --heldout SEED`);
+    /// a --data set of the same NAME then trains on all its rows.
+    #[arg(long = "dev", value_name = "NAME=PATH")]
+    pub dev: Vec<String>,
+    /// Keep at most this many training examples per dataset.
+    #[arg(long)]
+    pub max_per_dataset: Option<usize>,
+    /// Score at most this many dev examples per set after each epoch.
+    #[arg(long, default_value_t = 400)]
+    pub max_dev_per_dataset: usize,
+    /// Examples drawn per epoch across all sets (default: every example once).
+    #[arg(long)]
+    pub epoch_size: Option<usize>,
+    /// A set's share of an epoch is proportional to weight × n^POWER (0: equal, 1: by size).
+    #[arg(long, default_value_t = 0.5)]
+    pub sample_power: f64,
+    /// Weight of the news sets (PerSenT, NewsMTSC, GWSD, FNC-1, Emergent) in the mix.
+    #[arg(long, default_value_t = 2.0)]
+    pub news_weight: f64,
+    /// Start from this stance model folder instead of the bare base encoder.
+    #[arg(long, value_name = "DIR")]
+    pub init: Option<PathBuf>,
+    /// Do not mark the target's mentions in the text (models before 2026-12 had none).
+    #[arg(long)]
+    pub no_mark_targets: bool,
+    /// Give each example its article's headline as context where the set has one (PerSenT
+    /// paragraphs); the model then reads each run unit with its article's title.
+    #[arg(long)]
+    pub title_context: bool,
+    /// Share of each dataset held out as dev (VAST by topic).
+    #[arg(long, default_value_t = 0.1)]
+    pub dev_fraction: f32,
+    #[command(flatten)]
+    pub common: TrainArgs,
+}
+
+/// `train quotes`.
+#[derive(Args, Debug)]
+pub struct TrainQuotesArgs {
+    /// PolNeAR training file (../shared/data/quotes/polnear/polnear_train.jsonl).
+    #[arg(long)]
+    pub polnear: PathBuf,
+    /// PolNeAR dev file for the threshold, temperature and model selection.
+    #[arg(long)]
+    pub dev: PathBuf,
+    /// Propose statements without NER (faster; speakers as spans only).
+    #[arg(long)]
+    pub no_ner: bool,
+    #[command(flatten)]
+    pub common: TrainArgs,
+}
+
+/// `train article-stance`.
+#[derive(Args, Debug)]
+pub struct TrainArticleStanceArgs {
+    /// PerSenT CSV (e.g. ../shared/data/stance/persent/random_test.csv).
+    #[arg(long)]
+    pub persent: PathBuf,
+    /// Stance model folder to read units with and to write article_model.json into.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// L2 penalty of the logistic regression.
+    #[arg(long, default_value_t = 0.01)]
+    pub l2: f32,
+    /// Class weight (n / (3 n_c))^POWER: 0 none, 1 fully balanced.
+    #[arg(long, default_value_t = 0.5)]
+    pub class_power: f32,
+    /// Model precision, as `run --precision` (the features must be those of a run).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub precision: crate::machine::Precision,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -437,134 +457,154 @@ pub struct TrainArgs {
 #[derive(Subcommand, Debug)]
 pub enum EvalCommand {
     /// NER precision, recall and F1 per type (exact spans, as conlleval).
-    Ner {
-        /// CoNLL column file (CoNLL-2003 or WNUT-17).
-        #[arg(long)]
-        conll: PathBuf,
-        #[arg(long, value_name = "DIR")]
-        model: Option<PathBuf>,
-        /// Types to score, comma-separated (WNUT-17: PER,LOC,ORG).
-        #[arg(long, value_delimiter = ',', default_value = "PER,ORG,LOC,MISC")]
-        types: Vec<String>,
-        /// Run the model in bfloat16.
-        #[arg(long)]
-        bf16: bool,
-        /// Also through the run path: each document as an article text (one line per
-        /// sentence) that `run` segments, tags and post-processes, scored on char spans.
-        #[arg(long)]
-        run_path: bool,
-        /// With --run-path: tag every sentence, repeated or not (as `run --no-cache`).
-        #[arg(long)]
-        no_cache: bool,
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        threads: ThreadsArg,
-    },
+    Ner(EvalNerArgs),
     /// Quote and speaker scores against PolNeAR attributions.
-    Quotes {
-        #[arg(long)]
-        polnear: PathBuf,
-        #[arg(long, value_name = "DIR")]
-        ner_model: Option<PathBuf>,
-        /// Score without NER (speakers as spans only).
-        #[arg(long)]
-        no_ner: bool,
-        /// Quote model folder to score beside the rules (default: models/quotes if present).
-        #[arg(long, value_name = "DIR")]
-        quote_model: Option<PathBuf>,
-        /// Score the rules only.
-        #[arg(long)]
-        no_quote_model: bool,
-        /// Score at most this many articles.
-        #[arg(long)]
-        limit: Option<usize>,
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        threads: ThreadsArg,
-    },
+    Quotes(EvalQuotesArgs),
     /// HTML extraction: the article-extraction benchmark (scored as its evaluate.py, with
     /// trafilatura from the same run when installed) and page metadata.
-    Html {
-        /// article-extraction-benchmark folder (html/*.html.gz, ground-truth.json)
-        #[arg(long, value_name = "DIR")]
-        benchmark: Option<PathBuf>,
-        /// folder of pages with source.html and expected-metadata.json (Readability's tests)
-        #[arg(long, value_name = "DIR")]
-        metadata: Option<PathBuf>,
-        /// Python with trafilatura (default: .deps/trafilatura-venv, from scripts/setup_trafilatura.sh)
-        #[arg(long, value_name = "PATH")]
-        python: Option<PathBuf>,
-        /// Do not run trafilatura.
-        #[arg(long)]
-        no_trafilatura: bool,
-        /// Bootstrap resamples for the ± figures.
-        #[arg(long, default_value_t = 1000)]
-        bootstrap: usize,
-        /// Also list this many worst-scored benchmark pages.
-        #[arg(long, default_value_t = 0)]
-        worst: usize,
-    },
+    Html(EvalHtmlArgs),
     /// Stance per-class P/R/F1, F_avg (favor/against) and macro-F1, one row per data set.
-    Stance {
-        /// Data as NAME=PATH (repeatable; NAME as in `train stance --data`), or a PATH with
-        /// --format NAME.
-        #[arg(long, value_name = "NAME=PATH")]
-        data: Vec<String>,
-        /// The set's name when --data is a bare path (semeval, vast, newsmtsc, fnc1, …).
-        #[arg(long)]
-        format: Option<String>,
-        /// Score every set found under this folder (../shared/data/stance), each on its dev part
-        /// (the held-out split of --heldout, default seed 13).
-        #[arg(long, value_name = "DIR")]
-        all: Option<PathBuf>,
-        /// Score at most this many examples per set (a fixed random sample).
-        #[arg(long)]
-        max_per_set: Option<usize>,
-        #[arg(long, value_name = "DIR")]
-        model: Option<PathBuf>,
-        /// VAST: score zero-shot topics only.
-        #[arg(long)]
-        zero_shot: bool,
-        /// Run the model in bfloat16.
-        #[arg(long)]
-        bf16: bool,
-        /// Score only the dev part that `train stance --seed SEED` held out of each file (the
-        /// set's own dev/val part where it has one).
-        #[arg(long, value_name = "SEED")]
-        heldout: Option<u64>,
-        /// Dev share used with --heldout (as in training).
-        #[arg(long, default_value_t = 0.1)]
-        dev_fraction: f32,
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        threads: ThreadsArg,
-    },
+    Stance(EvalStanceArgs),
     /// Article-level stance on PerSenT through the run path (one target per article's main
     /// person): macro-F1, accuracy, Spearman, prediction shares; margin rule vs learned model.
-    ArticleStance {
-        /// PerSenT CSV (e.g. ../shared/data/stance/persent/random_test.csv).
-        #[arg(long)]
-        persent: PathBuf,
-        /// Stance model folder (default: the shipped models/stance).
-        #[arg(long, value_name = "DIR")]
-        model: Option<PathBuf>,
-        /// Score every article, not only the measuring half (half 0 fits the article model).
-        #[arg(long)]
-        all_articles: bool,
-        /// Score at most this many articles.
-        #[arg(long)]
-        limit: Option<usize>,
-        /// Model precision, as `run --precision` (the features must be those of a run).
-        #[arg(long, value_enum, default_value = "auto")]
-        precision: crate::machine::Precision,
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        threads: ThreadsArg,
-    },
+    ArticleStance(EvalArticleStanceArgs),
+}
+
+/// `eval ner`.
+#[derive(Args, Debug)]
+pub struct EvalNerArgs {
+    /// CoNLL column file (CoNLL-2003 or WNUT-17).
+    #[arg(long)]
+    pub conll: PathBuf,
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// Types to score, comma-separated (WNUT-17: PER,LOC,ORG).
+    #[arg(long, value_delimiter = ',', default_value = "PER,ORG,LOC,MISC")]
+    pub types: Vec<String>,
+    /// Run the model in bfloat16.
+    #[arg(long)]
+    pub bf16: bool,
+    /// Also through the run path: each document as an article text (one line per
+    /// sentence) that `run` segments, tags and post-processes, scored on char spans.
+    #[arg(long)]
+    pub run_path: bool,
+    /// With --run-path: tag every sentence, repeated or not (as `run --no-cache`).
+    #[arg(long)]
+    pub no_cache: bool,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+/// `eval quotes`.
+#[derive(Args, Debug)]
+pub struct EvalQuotesArgs {
+    #[arg(long)]
+    pub polnear: PathBuf,
+    #[arg(long, value_name = "DIR")]
+    pub ner_model: Option<PathBuf>,
+    /// Score without NER (speakers as spans only).
+    #[arg(long)]
+    pub no_ner: bool,
+    /// Quote model folder to score beside the rules (default: models/quotes if present).
+    #[arg(long, value_name = "DIR")]
+    pub quote_model: Option<PathBuf>,
+    /// Score the rules only.
+    #[arg(long)]
+    pub no_quote_model: bool,
+    /// Score at most this many articles.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+/// `eval html`.
+#[derive(Args, Debug)]
+pub struct EvalHtmlArgs {
+    /// article-extraction-benchmark folder (html/*.html.gz, ground-truth.json)
+    #[arg(long, value_name = "DIR")]
+    pub benchmark: Option<PathBuf>,
+    /// folder of pages with source.html and expected-metadata.json (Readability's tests)
+    #[arg(long, value_name = "DIR")]
+    pub metadata: Option<PathBuf>,
+    /// Python with trafilatura (default: .deps/trafilatura-venv, from scripts/setup_trafilatura.sh)
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Do not run trafilatura.
+    #[arg(long)]
+    pub no_trafilatura: bool,
+    /// Bootstrap resamples for the ± figures.
+    #[arg(long, default_value_t = 1000)]
+    pub bootstrap: usize,
+    /// Also list this many worst-scored benchmark pages.
+    #[arg(long, default_value_t = 0)]
+    pub worst: usize,
+}
+
+/// `eval stance`.
+#[derive(Args, Debug)]
+pub struct EvalStanceArgs {
+    /// Data as NAME=PATH (repeatable; NAME as in `train stance --data`), or a PATH with
+    /// --format NAME.
+    #[arg(long, value_name = "NAME=PATH")]
+    pub data: Vec<String>,
+    /// The set's name when --data is a bare path (semeval, vast, newsmtsc, fnc1, …).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Score every set found under this folder (../shared/data/stance), each on its dev part
+    /// (the held-out split of --heldout, default seed 13).
+    #[arg(long, value_name = "DIR")]
+    pub all: Option<PathBuf>,
+    /// Score at most this many examples per set (a fixed random sample).
+    #[arg(long)]
+    pub max_per_set: Option<usize>,
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// VAST: score zero-shot topics only.
+    #[arg(long)]
+    pub zero_shot: bool,
+    /// Run the model in bfloat16.
+    #[arg(long)]
+    pub bf16: bool,
+    /// Score only the dev part that `train stance --seed SEED` held out of each file (the
+    /// set's own dev/val part where it has one).
+    #[arg(long, value_name = "SEED")]
+    pub heldout: Option<u64>,
+    /// Dev share used with --heldout (as in training).
+    #[arg(long, default_value_t = 0.1)]
+    pub dev_fraction: f32,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+/// `eval article-stance`.
+#[derive(Args, Debug)]
+pub struct EvalArticleStanceArgs {
+    /// PerSenT CSV (e.g. ../shared/data/stance/persent/random_test.csv).
+    #[arg(long)]
+    pub persent: PathBuf,
+    /// Stance model folder (default: the shipped models/stance).
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// Score every article, not only the measuring half (half 0 fits the article model).
+    #[arg(long)]
+    pub all_articles: bool,
+    /// Score at most this many articles.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Model precision, as `run --precision` (the features must be those of a run).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub precision: crate::machine::Precision,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 #[derive(Args, Debug, Clone)]

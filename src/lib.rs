@@ -1,26 +1,20 @@
 //! newsmine: news articles in, research-grade CSV tables out.
 //!
 //! Stages, each a module: `corpus` (read) → `text` (clean, segment) → `ner` → `quotes` → `stance`
-//! → `output`; `pipeline` runs them, `train` and `eval` build and measure the models.
-pub mod aggregate;
+//! → `output`; `pipeline` runs them, `train` and `eval` build and measure the models. The
+//! model-free modules live in the `newsmine-core` crate (crates/newsmine-core, no libtorch) and
+//! are re-exported here under their own names, so `newsmine::doc` is `newsmine_core::doc`.
+pub use newsmine_core::{
+    aggregate, cache, component, config, corpus, doc, error, machine, output, quotes, text,
+};
 pub mod app;
-pub mod cache;
 pub mod cli;
-pub mod component;
-pub mod config;
-pub mod corpus;
-pub mod doc;
 pub mod encoder;
-pub mod error;
 pub mod eval;
-pub mod machine;
 pub mod ner;
-pub mod output;
 pub mod pipeline;
 pub mod quote_model;
-pub mod quotes;
 pub mod stance;
-pub mod text;
 pub mod train;
 
 pub use error::{Error, Result};

@@ -29,41 +29,83 @@ fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// `module → used module → first place`, from `crate::NAME` outside comments.
+/// `module → used module → first place`, from `crate::NAME` (and, in the root crate,
+/// `newsmine_core::NAME`) outside comments, over both crates: the model-free modules live in
+/// crates/newsmine-core and the root crate re-exports them under the same names.
 fn graph() -> BTreeMap<String, BTreeMap<String, String>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rs_files(&src, &mut files);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut g: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    for f in files {
-        let rel = f.strip_prefix(&src).unwrap().to_string_lossy().to_string();
-        let top = rel
-            .split('/')
-            .next()
-            .unwrap()
-            .trim_end_matches(".rs")
-            .to_string();
-        let text = std::fs::read_to_string(&f).unwrap();
-        for (i, line) in text.lines().enumerate() {
-            let code = line.split("//").next().unwrap_or("");
-            let mut rest = code;
-            while let Some(k) = rest.find("crate::") {
-                rest = &rest[k + 7..];
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
-                    .collect();
-                if !name.is_empty() && name != top {
-                    g.entry(top.clone())
-                        .or_default()
-                        .entry(name)
-                        .or_insert_with(|| format!("src/{rel}:{}", i + 1));
+    for (src, prefixes) in [
+        (root.join("src"), &["crate::", "newsmine_core::"][..]),
+        (root.join("crates/newsmine-core/src"), &["crate::"][..]),
+    ] {
+        let mut files = Vec::new();
+        rs_files(&src, &mut files);
+        for f in files {
+            let rel = f.strip_prefix(&src).unwrap().to_string_lossy().to_string();
+            let top = rel
+                .split('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".rs")
+                .to_string();
+            let shown = f.strip_prefix(root).unwrap().display().to_string();
+            let text = std::fs::read_to_string(&f).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                for prefix in prefixes {
+                    let mut rest = code;
+                    while let Some(k) = rest.find(prefix) {
+                        rest = &rest[k + prefix.len()..];
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                            .collect();
+                        if !name.is_empty() && name != top {
+                            g.entry(top.clone())
+                                .or_default()
+                                .entry(name)
+                                .or_insert_with(|| format!("{shown}:{}", i + 1));
+                        }
+                    }
                 }
             }
+            g.entry(top).or_default();
         }
-        g.entry(top).or_default();
     }
     g
+}
+
+/// The model-free crate must build without libtorch: no model crate among its plain
+/// dependencies (tch and tokenizers only behind its `models` feature).
+#[test]
+fn core_crate_has_no_model_dependency() {
+    let manifest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/newsmine-core/Cargo.toml"),
+    )
+    .unwrap();
+    let table: toml::Table = manifest.parse().unwrap();
+    let deps = table["dependencies"].as_table().unwrap();
+    for name in ["tch", "tokenizers", "rust-bert", "torch-sys"] {
+        if let Some(d) = deps.get(name) {
+            assert_eq!(
+                d.get("optional").and_then(|o| o.as_bool()),
+                Some(true),
+                "newsmine-core depends on {name} unconditionally"
+            );
+        }
+    }
+    let core_modules: Vec<&str> = MODEL_FREE.iter().map(|(m, _)| *m).collect();
+    let lib = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/newsmine-core/src/lib.rs"),
+    )
+    .unwrap();
+    for m in &core_modules {
+        assert!(
+            lib.contains(&format!("pub mod {m};")),
+            "{m} is listed as model-free but is not in newsmine-core"
+        );
+    }
 }
 
 #[test]

@@ -694,6 +694,9 @@ impl newsmine::pipeline::Component for Poison {
     fn name(&self) -> &'static str {
         "poison"
     }
+    fn assigns(&self) -> &'static [newsmine::component::Field] {
+        &[]
+    }
     fn process(&self, batch: &mut [newsmine::pipeline::Analysis]) -> newsmine::Result<()> {
         for a in batch.iter_mut() {
             a.article.title = "seen".into(); // a half-done batch must not leak

@@ -668,15 +668,7 @@ fn data_format_from_str() {
 }
 
 fn ex(source: &'static str, target: &str, text: &str, label: usize) -> StanceExample {
-    StanceExample {
-        target: target.into(),
-        text: text.into(),
-        label,
-        source,
-        zero_shot: None,
-        dev: None,
-        group: None,
-    }
+    StanceExample::new(source, target, text, label)
 }
 
 #[test]
@@ -961,4 +953,61 @@ require_any = ["Donald Trump"]
     assert!(c.unit_relevance(0, "Trump said so.", true) > 0.99);
     assert!(c.unit_relevance(0, "Donald Trump said so.", true) > 0.99);
     assert_eq!(c.unit_relevance(0, "Biden said so.", true), 0.0);
+}
+
+/// A model trained with `--title-context` reads `[CLS] target [SEP] headline [SEP] text [SEP]`;
+/// one trained without reads the unit alone, whatever context it is handed.
+#[test]
+fn the_headline_is_a_third_segment_only_for_a_model_trained_with_it() {
+    use newsmine::stance::model::{encode_pair, InputStyle};
+    let Ok(tok) =
+        newsmine::encoder::base_model_dir(None).and_then(|d| newsmine::encoder::load_tokenizer(&d))
+    else {
+        eprintln!("skipped: the base encoder is not installed (make setup)");
+        return;
+    };
+    let sep = tok.token_to_id("[SEP]").unwrap() as i64;
+    let style = InputStyle {
+        mark_targets: true,
+        title_context: true,
+    };
+    let with = encode_pair(
+        &tok,
+        "Joe Biden",
+        "Biden talks peace",
+        "He spoke.",
+        64,
+        style,
+    )
+    .unwrap();
+    assert_eq!(with.ids.iter().filter(|&&i| i == sep).count(), 3);
+    // the headline sits with the target (segment 0); the text is segment 1
+    let first_text = with.types.iter().position(|&t| t == 1).unwrap();
+    assert_eq!(with.ids[first_text - 1], sep);
+    let plain = InputStyle {
+        title_context: false,
+        ..style
+    };
+    let without = encode_pair(
+        &tok,
+        "Joe Biden",
+        "Biden talks peace",
+        "He spoke.",
+        64,
+        plain,
+    )
+    .unwrap();
+    let alone = encode_pair(&tok, "Joe Biden", "", "He spoke.", 64, style).unwrap();
+    assert_eq!(without.ids, alone.ids);
+    assert_eq!(without.ids.iter().filter(|&&i| i == sep).count(), 2);
+    // a long headline never takes the text's room: the text keeps the second half
+    let long_title = "word ".repeat(200);
+    let cut = encode_pair(&tok, "Joe Biden", &long_title, "He spoke.", 32, style).unwrap();
+    assert!(cut.ids.len() <= 32);
+    assert_eq!(cut.ids.iter().filter(|&&i| i == sep).count(), 3);
+    assert!(
+        cut.types.iter().filter(|&&t| t == 1).count() >= 4,
+        "{:?}",
+        cut.types
+    );
 }

@@ -16,15 +16,41 @@ pub struct Pair {
 
 /// `[CLS] a [SEP] b [SEP]`, cut to fit `max_tokens`: `a` keeps up to half the room, `b` the rest.
 pub fn encode(tok: &Tokenizer, a: &str, b: &str, max_tokens: usize) -> Result<Pair> {
+    encode_with_context(tok, a, "", b, max_tokens)
+}
+
+/// `[CLS] a [SEP] context [SEP] b [SEP]` (without a context: `[CLS] a [SEP] b [SEP]`), cut to
+/// fit `max_tokens`: `a` then its context keep up to half the room, `b` the rest. The context
+/// (a unit's headline) sits on `a`'s side so that it never takes room from the text judged.
+pub fn encode_with_context(
+    tok: &Tokenizer,
+    a: &str,
+    context: &str,
+    b: &str,
+    max_tokens: usize,
+) -> Result<Pair> {
     let special = Special::of(tok)?;
     let a = tok.encode(a, false)?;
     let b = tok.encode(b, false)?;
-    let room = max_tokens.saturating_sub(3).max(2);
+    let c = match context.trim() {
+        "" => None,
+        c => Some(tok.encode(c, false)?),
+    };
+    let room = max_tokens
+        .saturating_sub(3 + usize::from(c.is_some()))
+        .max(2);
     let a_len = a.get_ids().len().min(room / 2);
-    let b_len = b.get_ids().len().min(room - a_len);
+    let c_len = c
+        .as_ref()
+        .map_or(0, |c| c.get_ids().len().min(room / 2 - a_len));
+    let b_len = b.get_ids().len().min(room - a_len - c_len);
     let mut ids = vec![special.cls];
     ids.extend(a.get_ids()[..a_len].iter().map(|&i| i64::from(i)));
     ids.push(special.sep);
+    if let Some(c) = &c {
+        ids.extend(c.get_ids()[..c_len].iter().map(|&i| i64::from(i)));
+        ids.push(special.sep);
+    }
     let first = ids.len();
     ids.extend(b.get_ids()[..b_len].iter().map(|&i| i64::from(i)));
     ids.push(special.sep);

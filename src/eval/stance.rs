@@ -163,11 +163,15 @@ pub fn score_sets(
     let mut out = Vec::new();
     for (format, path) in sets {
         let examples = select(data::load(path, *format)?, sel);
-        let pairs: Vec<(&str, &str)> = examples
+        let inputs: Vec<(&str, &str, &str)> = examples
             .iter()
-            .map(|e| (e.target.as_str(), e.text.as_str()))
+            .map(|e| (e.target.as_str(), e.context.as_str(), e.text.as_str()))
             .collect();
-        let pred: Vec<usize> = model.predict(&pairs)?.iter().map(|p| p.argmax()).collect();
+        let pred: Vec<usize> = model
+            .predict_in_context(&inputs)?
+            .iter()
+            .map(|p| p.argmax())
+            .collect();
         let gold: Vec<usize> = examples.iter().map(|e| e.label).collect();
         out.push(SetScore {
             set: format.name().to_string(),

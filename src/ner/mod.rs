@@ -167,6 +167,10 @@ impl crate::component::Component for NerModel {
         "ner"
     }
 
+    fn assigns(&self) -> &'static [crate::component::Field] {
+        &[crate::component::Field::Entities]
+    }
+
     fn process(&self, batch: &mut [crate::doc::Analysis]) -> crate::Result<()> {
         let tags = self.tag_batch(batch)?;
         for (an, tags) in batch.iter_mut().zip(tags) {

@@ -321,6 +321,14 @@ impl NerModel {
         })
     }
 
+    /// Labels for each word of each sentence, the sentences unrelated (each its own input).
+    pub fn predict<W: AsRef<[S]>, S: AsRef<str>>(
+        &self,
+        sentences: &[W],
+    ) -> Result<Vec<Vec<WordTag>>> {
+        predict_words(&self.net, &self.tokenizer, &self.config, sentences)
+    }
+
     /// Labels for each word of each sentence of each document (`[document][sentence]`), the
     /// sentences of a document seen together as the model was trained (see `context_tokens`).
     pub fn predict_documents<D: AsRef<[W]>, W: AsRef<[S]>, S: AsRef<str>>(

@@ -1,4 +1,6 @@
 //! The pipeline: a list of named components run over batches of analysed articles.
+mod finish;
+mod merge;
 pub mod progress;
 pub mod run;
 

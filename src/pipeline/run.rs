@@ -1,8 +1,9 @@
 //! `newsmine run`: streams articles through the components in batches and writes the tables.
+use super::finish::write_run_json;
 use super::{Analysis, Component};
-use crate::aggregate::{self, AggregateParams, ArticleStanceRow, OutletRow, QuoteStanceRow};
+use crate::aggregate::AggregateParams;
 use crate::corpus::{readers, Article, InputError};
-use crate::output::{Table, Tables};
+use crate::output::Tables;
 use crate::text::{self, TextConfig};
 use crate::{Error, Result};
 use rayon::prelude::*;
@@ -12,6 +13,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+// `merge` and the folder finishing it shares with `run` have their own files; callers have
+// always found them here
+pub use super::finish::{finish_dir, write_aggregates};
+pub use super::merge::merge;
+
 /// The components of a pipeline and the text settings they share.
 pub struct Pipeline {
     pub text: TextConfig,
@@ -19,6 +25,13 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
+    /// Checks the stage order before a run (`component::check_order`): a stage whose
+    /// requirement no earlier stage fills in is a usage error; the notes say what runs without
+    /// what it could use.
+    pub fn check(&self) -> Result<Vec<String>> {
+        crate::component::check_order(self.components.iter().map(|c| c.as_ref()))
+    }
+
     /// Cleans and segments articles (in parallel) and runs every component over them.
     /// Returns the analyses in input order and the seconds spent per stage.
     pub fn annotate(
@@ -142,9 +155,6 @@ pub struct RunSummary {
     /// the config the run used in full (its tables, `[run]` with every setting): what
     /// `run --like` repeats; `merge` keeps the first shard's
     pub config: serde_json::Value,
-    /// the stance targets' names and descriptions, in config order (empty when stance is off):
-    /// `compare` shows them without needing the config file
-    pub targets: Vec<crate::output::report::TargetDescription>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -300,8 +310,6 @@ pub struct RunConfig {
     pub table_format: crate::output::TableFormat,
     /// the resolved config, recorded in run.json (see `RunSummary::config`)
     pub config: serde_json::Value,
-    /// the stance targets, recorded in run.json for the report
-    pub targets: Vec<crate::output::report::TargetDescription>,
 }
 
 /// Stable shard of a key: sha256, first 8 bytes, modulo `n` (same on every machine and version).
@@ -415,7 +423,32 @@ struct Progress {
     summary_unresolved: usize,
 }
 
-const PROGRESS: &str = ".newsmine-progress.json";
+impl Progress {
+    /// The checkpoint of `summary` with the tables and the ledger at these lengths.
+    fn of(summary: &RunSummary, table_bytes: BTreeMap<String, u64>, ledger_bytes: u64) -> Progress {
+        Progress {
+            fingerprint: summary.fingerprint.clone(),
+            table_bytes,
+            ledger_bytes,
+            summary_articles: summary.articles,
+            summary_failed_records: summary.failed_records,
+            summary_failures: summary.articles_with_failures,
+            summary_words: summary.words,
+            summary_unresolved: summary.unresolved_speakers,
+        }
+    }
+
+    /// Puts the checkpoint's counts back into the summary of the run that resumes it.
+    fn restore(&self, summary: &mut RunSummary) {
+        summary.articles = self.summary_articles;
+        summary.failed_records = self.summary_failed_records;
+        summary.articles_with_failures = self.summary_failures;
+        summary.words = self.summary_words;
+        summary.unresolved_speakers = self.summary_unresolved;
+    }
+}
+
+pub(super) const PROGRESS: &str = ".newsmine-progress.json";
 /// The ledger of a run: one JSON line per finished article and per reported input error,
 /// appended after each batch. A resume skips what it lists, by article id, not by count, so added
 /// or reordered input files neither lose nor repeat an article.
@@ -462,6 +495,22 @@ impl Seen {
         seen.new.clear();
         Ok(seen)
     }
+
+    /// Appends the entries since the last checkpoint to the ledger; its length after them.
+    fn append_new(&mut self, ledger: &Path) -> Result<u64> {
+        let mut lines = Vec::new();
+        for entry in self.new.drain(..) {
+            lines.extend(serde_json::to_vec(&entry)?);
+            lines.push(b'\n');
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(ledger)
+            .map_err(|e| Error::io(ledger, e))?;
+        f.write_all(&lines).map_err(|e| Error::io(ledger, e))?;
+        Ok(f.metadata().map_err(|e| Error::io(ledger, e))?.len())
+    }
 }
 
 fn error_key(e: &InputError) -> String {
@@ -486,6 +535,40 @@ fn prepare_out(dir: &Path) -> Result<()> {
 /// Runs the pipeline over the inputs and writes every table (or JSON lines).
 pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
     let start = Instant::now();
+    let mut summary = new_summary(pipeline, config)?;
+    let (sink, seen) = match open_sink(config, &mut summary)? {
+        Start::Sink(sink, seen) => (sink, seen),
+        Start::Finished(done) => return Ok(*done),
+    };
+    let mut batches = Batches {
+        pipeline,
+        config,
+        sink,
+        summary,
+        seen,
+        progress: super::progress::Progress::start(
+            config.quiet,
+            &config.inputs,
+            config.read.format,
+        ),
+        pending: Vec::with_capacity(config.batch),
+    };
+    let (records, reader) = spawn_reader(config);
+    for record in records {
+        batches.take(record)?;
+    }
+    if !batches.pending.is_empty() {
+        batches.flush()?;
+    }
+    reader
+        .join()
+        .map_err(|_| Error::Other("the reader thread panicked".into()))?;
+    batches.finish(start)
+}
+
+/// The summary a run starts from: what it runs with, the model files' sha256 and the
+/// fingerprint a resume or merge compares.
+fn new_summary(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
     let inputs_str: Vec<String> = config
         .inputs
         .iter()
@@ -508,7 +591,6 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
         quote_classes: config.quote_classes.clone(),
         aggregate: config.aggregate,
         table_format: config.table_format,
-        targets: config.targets.clone(),
         config: config.config.clone(),
         ..Default::default()
     };
@@ -519,86 +601,113 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
         });
     }
     summary.fingerprint = Fingerprint {
-        inputs: inputs_str.clone(),
+        inputs: inputs_str,
         shard: config.shard,
         components: summary.components.clone(),
         options: config.options.clone(),
         models: summary.models.clone(),
     };
-    let mut seen = Seen::default();
-    let mut sink = match &config.out {
-        None => Sink::Jsonl(std::io::BufWriter::new(std::io::stdout())),
-        Some(dir) => {
-            prepare_out(dir)?;
-            let progress_path = dir.join(PROGRESS);
-            let refuse = |diff: String| {
-                Error::Usage(format!(
-                    "--resume: {} was run with other settings: {diff}. Resume with the same \
-                     settings, or start again without --resume (or in another --out)",
-                    dir.display()
-                ))
-            };
-            if config.resume && progress_path.is_file() {
-                let raw = std::fs::read_to_string(&progress_path)
-                    .map_err(|e| Error::io(&progress_path, e))?;
-                let p: Progress = serde_json::from_str(&raw).map_err(|e| {
-                    Error::Usage(format!(
-                        "--resume: {} is unreadable ({e}); start again without --resume",
-                        progress_path.display()
-                    ))
-                })?;
-                if let Some(diff) = summary.fingerprint.difference(&p.fingerprint, false) {
-                    return Err(refuse(diff));
-                }
-                let tables = Tables::resume(dir, &p.table_bytes, config.write_text)?;
-                seen = Seen::load(&dir.join(LEDGER), p.ledger_bytes)?;
-                summary.articles = p.summary_articles;
-                summary.failed_records = p.summary_failed_records;
-                summary.articles_with_failures = p.summary_failures;
-                summary.words = p.summary_words;
-                summary.unresolved_speakers = p.summary_unresolved;
-                if !config.quiet {
-                    eprintln!(
-                        "newsmine: resuming {} after {} articles",
-                        dir.display(),
-                        seen.ids.len()
-                    );
-                }
-                Sink::Tables(Box::new(tables))
-            } else if config.resume && dir.join("run.json").is_file() {
-                let path = dir.join("run.json");
-                let raw = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-                let done: RunSummary = serde_json::from_str(&raw)?;
-                if let Some(diff) = summary.fingerprint.difference(&done.fingerprint, false) {
-                    return Err(refuse(diff));
-                }
-                eprintln!(
-                    "newsmine: {} is a finished run: nothing to do",
-                    dir.display()
-                );
-                return Ok(done);
-            } else {
-                let _ = std::fs::remove_file(dir.join(LEDGER));
-                let _ = std::fs::remove_file(dir.join("run.json"));
-                // Parquet tables of an earlier run here would look like this run's
-                for t in crate::output::parquet::TABLES {
-                    let _ = std::fs::remove_file(dir.join(format!("{t}.parquet")));
-                }
-                Sink::Tables(Box::new(Tables::create(dir, config.write_text)?))
-            }
-        }
+    Ok(summary)
+}
+
+/// Where a run starts: a sink (with what a resumed run has dealt with already), or, for
+/// `--resume` on a finished folder, that run's summary.
+enum Start {
+    Sink(Sink, Seen),
+    Finished(Box<RunSummary>),
+}
+
+/// Opens where results go. In a folder, `--resume` continues from the last checkpoint (or finds
+/// the run finished); otherwise the tables start empty.
+fn open_sink(config: &RunConfig, summary: &mut RunSummary) -> Result<Start> {
+    let Some(dir) = &config.out else {
+        let stdout = std::io::BufWriter::new(std::io::stdout());
+        return Ok(Start::Sink(Sink::Jsonl(stdout), Seen::default()));
     };
-    // advanced per article written; RefCell: the batch closure below only borrows its captures
-    let progress = std::cell::RefCell::new(super::progress::Progress::start(
-        config.quiet,
-        &config.inputs,
-        config.read.format,
-    ));
-    // Reading runs ahead in its own thread, bounded to two batches: memory stays flat however
-    // large the corpus.
-    let (tx, rx) = crossbeam_channel::bounded::<std::result::Result<Article, InputError>>(
-        config.batch.max(1) * 2,
+    prepare_out(dir)?;
+    let progress_path = dir.join(PROGRESS);
+    if config.resume && progress_path.is_file() {
+        let (tables, seen) = resume_tables(dir, &progress_path, config, summary)?;
+        Ok(Start::Sink(Sink::Tables(Box::new(tables)), seen))
+    } else if config.resume && dir.join("run.json").is_file() {
+        Ok(Start::Finished(Box::new(finished_run(dir, summary)?)))
+    } else {
+        let _ = std::fs::remove_file(dir.join(LEDGER));
+        let _ = std::fs::remove_file(dir.join("run.json"));
+        // Parquet tables of an earlier run here would look like this run's
+        for t in crate::output::parquet::TABLES {
+            let _ = std::fs::remove_file(dir.join(format!("{t}.parquet")));
+        }
+        let tables = Tables::create(dir, config.write_text)?;
+        Ok(Start::Sink(Sink::Tables(Box::new(tables)), Seen::default()))
+    }
+}
+
+/// Reopens the tables of an interrupted run at its last checkpoint, reads back its ledger and
+/// puts its counts into `summary`; refused when the settings differ.
+fn resume_tables(
+    dir: &Path,
+    progress_path: &Path,
+    config: &RunConfig,
+    summary: &mut RunSummary,
+) -> Result<(Tables, Seen)> {
+    let raw = std::fs::read_to_string(progress_path).map_err(|e| Error::io(progress_path, e))?;
+    let p: Progress = serde_json::from_str(&raw).map_err(|e| {
+        Error::Usage(format!(
+            "--resume: {} is unreadable ({e}); start again without --resume",
+            progress_path.display()
+        ))
+    })?;
+    if let Some(diff) = summary.fingerprint.difference(&p.fingerprint, false) {
+        return Err(refuse_resume(dir, diff));
+    }
+    let tables = Tables::resume(dir, &p.table_bytes, config.write_text)?;
+    let seen = Seen::load(&dir.join(LEDGER), p.ledger_bytes)?;
+    p.restore(summary);
+    if !config.quiet {
+        eprintln!(
+            "newsmine: resuming {} after {} articles",
+            dir.display(),
+            seen.ids.len()
+        );
+    }
+    Ok((tables, seen))
+}
+
+/// `--resume` on a folder whose run finished: its summary, when the settings agree.
+fn finished_run(dir: &Path, summary: &RunSummary) -> Result<RunSummary> {
+    let path = dir.join("run.json");
+    let raw = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let done: RunSummary = serde_json::from_str(&raw)?;
+    if let Some(diff) = summary.fingerprint.difference(&done.fingerprint, false) {
+        return Err(refuse_resume(dir, diff));
+    }
+    eprintln!(
+        "newsmine: {} is a finished run: nothing to do",
+        dir.display()
     );
+    Ok(done)
+}
+
+fn refuse_resume(dir: &Path, diff: String) -> Error {
+    Error::Usage(format!(
+        "--resume: {} was run with other settings: {diff}. Resume with the same \
+         settings, or start again without --resume (or in another --out)",
+        dir.display()
+    ))
+}
+
+type Record = std::result::Result<Article, InputError>;
+
+/// Reading runs ahead in its own thread, bounded to two batches: memory stays flat however
+/// large the corpus.
+fn spawn_reader(
+    config: &RunConfig,
+) -> (
+    crossbeam_channel::Receiver<Record>,
+    std::thread::JoinHandle<()>,
+) {
+    let (tx, rx) = crossbeam_channel::bounded::<Record>(config.batch.max(1) * 2);
     let inputs = config.inputs.clone();
     let read = config.read.clone();
     let reader = std::thread::spawn(move || {
@@ -608,431 +717,173 @@ pub fn run(pipeline: &Pipeline, config: &RunConfig) -> Result<RunSummary> {
             }
         }
     });
-    let mut pending: Vec<Article> = Vec::with_capacity(config.batch);
-    let flush = |pending: &mut Vec<Article>,
-                 sink: &mut Sink,
-                 summary: &mut RunSummary,
-                 seen: &mut Seen|
-     -> Result<()> {
-        let batch = pipeline.annotate(std::mem::take(pending), &mut summary.stage_seconds);
-        for a in &batch {
-            sink.write_analysis(a)?;
-            progress.borrow_mut().article(&a.article);
-            if let Sink::Jsonl(_) = sink {
-                for (k, n) in [
-                    ("entities", a.entities.len()),
-                    ("quotes", a.quotes.len()),
-                    ("stance", a.stance.len()),
-                ] {
-                    *summary.rows.entry(k.into()).or_default() += n;
-                }
-                summary.unresolved_speakers += a
-                    .quotes
-                    .iter()
-                    .filter(|q| q.reason.as_deref() == Some(crate::doc::UNRESOLVED))
-                    .count();
+    (rx, reader)
+}
+
+/// A run between batches: the articles read but not yet annotated, where results go, the
+/// counts so far and what the next checkpoint adds to the ledger.
+struct Batches<'a> {
+    pipeline: &'a Pipeline,
+    config: &'a RunConfig,
+    sink: Sink,
+    summary: RunSummary,
+    seen: Seen,
+    /// advanced per article written
+    progress: super::progress::Progress,
+    pending: Vec<Article>,
+}
+
+impl Batches<'_> {
+    /// One record from the reader: an article is queued, an input error reported; records of
+    /// other shards are left to those.
+    fn take(&mut self, record: Record) -> Result<()> {
+        match record {
+            Ok(article) => self.take_article(article),
+            // each failed record is reported by exactly one shard
+            Err(e) if other_shard(self.config.shard, &format!("{}\u{0}{}", e.source, e.record)) => {
+                Ok(())
             }
-            summary.articles += 1;
-            summary.words += a.doc.tokens.len();
-            if !a.failures.is_empty() {
-                summary.articles_with_failures += 1;
+            Err(e) => self.report(e),
+        }
+    }
+
+    /// Queues a new article and runs the batch once it is full; a second use of an id is a
+    /// `duplicate_id` error.
+    fn take_article(&mut self, article: Article) -> Result<()> {
+        if other_shard(self.config.shard, &article.id) {
+            return Ok(());
+        }
+        match self.seen.ids.get(&article.id) {
+            // finished before the interruption this run resumes
+            Some(first) if *first == article.source => Ok(()),
+            Some(first) => {
+                let error = InputError {
+                    source: article.source.clone(),
+                    record: String::new(),
+                    kind: "duplicate_id".into(),
+                    message: format!(
+                        "article id {:?} is already the id of {first} (kept); this record is left out",
+                        article.id
+                    ),
+                };
+                self.report(error)
+            }
+            None => {
+                self.seen.add(LedgerEntry::Article {
+                    id: article.id.clone(),
+                    source: article.source.clone(),
+                });
+                self.pending.push(article);
+                if self.pending.len() >= self.config.batch.max(1) {
+                    self.flush()?;
+                }
+                Ok(())
             }
         }
-        if let (Sink::Tables(tables), Some(dir)) = (sink, &config.out) {
-            // Checkpoint after every batch: flush tables, append to the ledger, then record where
-            // both end (the progress file is replaced atomically).
-            let table_bytes = tables.flush()?;
-            let mut lines = Vec::new();
-            for entry in seen.new.drain(..) {
-                lines.extend(serde_json::to_vec(&entry)?);
-                lines.push(b'\n');
-            }
-            let ledger = dir.join(LEDGER);
-            let mut f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&ledger)
-                .map_err(|e| Error::io(&ledger, e))?;
-            f.write_all(&lines).map_err(|e| Error::io(&ledger, e))?;
-            let ledger_bytes = f.metadata().map_err(|e| Error::io(&ledger, e))?.len();
-            let p = Progress {
-                fingerprint: summary.fingerprint.clone(),
-                table_bytes,
-                ledger_bytes,
-                summary_articles: summary.articles,
-                summary_failed_records: summary.failed_records,
-                summary_failures: summary.articles_with_failures,
-                summary_words: summary.words,
-                summary_unresolved: summary.unresolved_speakers,
-            };
-            crate::output::write_atomic(
-                &dir.join(PROGRESS),
-                serde_json::to_string(&p)?.as_bytes(),
-            )?;
+    }
+
+    /// Writes an input error once: a resume skips those reported before the interruption.
+    fn report(&mut self, error: InputError) -> Result<()> {
+        let key = error_key(&error);
+        if self.seen.errors.contains(&key) {
+            return Ok(());
+        }
+        self.seen.add(LedgerEntry::Error { error: key });
+        self.summary.failed_records += 1;
+        self.sink.write_input_error(&error)
+    }
+
+    /// Annotates the queued articles and writes them; tables are checkpointed after every batch.
+    fn flush(&mut self) -> Result<()> {
+        let articles = std::mem::take(&mut self.pending);
+        let batch = self
+            .pipeline
+            .annotate(articles, &mut self.summary.stage_seconds);
+        for a in &batch {
+            self.sink.write_analysis(a)?;
+            self.progress.article(&a.article);
+            self.count(a);
+        }
+        if let (Sink::Tables(tables), Some(dir)) = (&mut self.sink, &self.config.out) {
+            checkpoint(tables, dir, &self.summary, &mut self.seen)?;
         }
         Ok(())
-    };
-    for record in rx {
-        let error = match record {
-            Ok(article) => {
-                if config
-                    .shard
-                    .is_some_and(|(i, n)| shard_of(&article.id, n) != i)
-                {
-                    continue;
-                }
-                match seen.ids.get(&article.id) {
-                    // finished before the interruption this run resumes
-                    Some(first) if *first == article.source => continue,
-                    Some(first) => InputError {
-                        source: article.source.clone(),
-                        record: String::new(),
-                        kind: "duplicate_id".into(),
-                        message: format!(
-                            "article id {:?} is already the id of {first} (kept); this record is left out",
-                            article.id
-                        ),
-                    },
-                    None => {
-                        seen.add(LedgerEntry::Article {
-                            id: article.id.clone(),
-                            source: article.source.clone(),
-                        });
-                        pending.push(article);
-                        if pending.len() >= config.batch.max(1) {
-                            flush(&mut pending, &mut sink, &mut summary, &mut seen)?;
-                        }
-                        continue;
-                    }
-                }
-            }
-            Err(e) => {
-                // each failed record is reported by exactly one shard
-                if config.shard.is_some_and(|(i, n)| {
-                    shard_of(&format!("{}\u{0}{}", e.source, e.record), n) != i
-                }) {
-                    continue;
-                }
-                e
-            }
-        };
-        let key = error_key(&error);
-        if seen.errors.contains(&key) {
-            continue; // reported before the interruption this run resumes
-        }
-        seen.add(LedgerEntry::Error { error: key });
-        summary.failed_records += 1;
-        sink.write_input_error(&error)?;
     }
-    if !pending.is_empty() {
-        flush(&mut pending, &mut sink, &mut summary, &mut seen)?;
-    }
-    reader
-        .join()
-        .map_err(|_| Error::Other("the reader thread panicked".into()))?;
-    progress.borrow().finish();
-    match sink {
-        Sink::Jsonl(mut w) => w.flush().map_err(|e| Error::io("<stdout>", e))?,
-        Sink::Tables(tables) => {
-            let dir = config.out.as_deref().unwrap_or(Path::new("."));
-            tables.finish()?;
-            finish_dir(dir, config.aggregate.as_ref(), &mut summary)?;
-            crate::output::parquet::write_tables(dir, config.table_format)?;
-        }
-    }
-    summary.cache = pipeline
-        .components
-        .iter()
-        .filter_map(|c| Some((c.name().to_string(), c.cache_stats()?)))
-        .collect();
-    summary.seconds = start.elapsed().as_secs_f64();
-    if let Some(dir) = &config.out {
-        crate::output::write_atomic(
-            &dir.join("run.json"),
-            serde_json::to_string_pretty(&summary)?.as_bytes(),
-        )?;
-        let _ = std::fs::remove_file(dir.join(PROGRESS));
-    }
-    Ok(summary)
-}
 
-/// Row counts of the finished per-article tables, then `outlets.csv` and `speakers.csv`
-/// computed from them (the same code serves `merge`).
-pub fn finish_dir(
-    dir: &Path,
-    aggregate: Option<&(f32, AggregateParams)>,
-    summary: &mut RunSummary,
-) -> Result<()> {
-    for t in crate::output::PER_ARTICLE_TABLES {
-        summary.rows.insert(
-            t.to_string(),
-            crate::output::count_rows(&dir.join(format!("{t}.csv")))?,
-        );
+    /// Adds an article to the counts. Tables are counted when finished; JSON lines only here.
+    fn count(&mut self, a: &Analysis) {
+        let summary = &mut self.summary;
+        if let Sink::Jsonl(_) = self.sink {
+            for (k, n) in [
+                ("entities", a.entities.len()),
+                ("quotes", a.quotes.len()),
+                ("stance", a.stance.len()),
+            ] {
+                *summary.rows.entry(k.into()).or_default() += n;
+            }
+            summary.unresolved_speakers += a
+                .quotes
+                .iter()
+                .filter(|q| q.reason.as_deref() == Some(crate::doc::UNRESOLVED))
+                .count();
+        }
+        summary.articles += 1;
+        summary.words += a.doc.tokens.len();
+        if !a.failures.is_empty() {
+            summary.articles_with_failures += 1;
+        }
     }
-    summary.unresolved_speakers =
-        crate::quotes::settings::count_unresolved(&dir.join("quotes.csv"))?;
-    write_aggregates(dir, aggregate)?;
-    for t in ["outlets", "speakers"] {
-        summary.rows.insert(
-            t.to_string(),
-            crate::output::count_rows(&dir.join(format!("{t}.csv")))?,
-        );
-    }
-    Ok(())
-}
 
-#[derive(serde::Deserialize)]
-struct ArticleOutlet {
-    article_id: String,
-    outlet: String,
-}
-
-#[derive(serde::Deserialize)]
-struct StanceUnitRow {
-    article_id: String,
-    unit: String,
-    unit_id: usize,
-    target: String,
-    stance: String,
-    p_favor: f32,
-    p_against: f32,
-    p_neutral: f32,
-    relevance: f32,
-    speaker_canonical: Option<String>,
-}
-
-/// `outlets.csv` and `speakers.csv` from a folder's `articles.csv`, `article_stance.csv` and
-/// `stance.csv`. Without stance, outlets.csv still counts articles per outlet (target empty).
-pub fn write_aggregates(dir: &Path, aggregate: Option<&(f32, AggregateParams)>) -> Result<()> {
-    let articles: Vec<ArticleOutlet> = crate::output::read_rows(&dir.join("articles.csv"))?;
-    let article_rows: Vec<ArticleStanceRow> =
-        crate::output::read_rows(&dir.join("article_stance.csv"))?;
-    let outlet_of: std::collections::HashMap<&str, &str> = articles
-        .iter()
-        .map(|a| (a.article_id.as_str(), a.outlet.as_str()))
-        .collect();
-    let mut outlets = Table::create(dir, "outlets", crate::output::OUTLET_HEADER)?;
-    let mut speakers = Table::create(dir, "speakers", crate::output::SPEAKER_HEADER)?;
-    match aggregate {
-        Some((min_relevance, params)) if !article_rows.is_empty() => {
-            for r in aggregate::outlet_stance(&article_rows, params) {
-                outlets.write(&r)?;
-            }
-            let units: Vec<StanceUnitRow> = crate::output::read_rows(&dir.join("stance.csv"))?;
-            let quote_rows: Vec<QuoteStanceRow> = units
-                .into_iter()
-                .filter(|u| u.unit == "quote")
-                .filter_map(|u| {
-                    Some(QuoteStanceRow {
-                        outlet: outlet_of.get(u.article_id.as_str())?.to_string(),
-                        article_id: u.article_id,
-                        quote_id: u.unit_id,
-                        speaker_canonical: u.speaker_canonical.filter(|s| !s.is_empty()),
-                        target: u.target,
-                        stance: aggregate::parse_label(&u.stance)?,
-                        relevance: u.relevance,
-                        p_favor: u.p_favor,
-                        p_against: u.p_against,
-                        p_neutral: u.p_neutral,
-                    })
-                })
-                .collect();
-            for r in aggregate::speaker_stance(&quote_rows, *min_relevance, params) {
-                speakers.write(&r)?;
+    /// Ends the run: closes the sink (tables: row counts, aggregates, Parquet), then writes
+    /// run.json and removes the checkpoint.
+    fn finish(self, start: Instant) -> Result<RunSummary> {
+        let Batches {
+            pipeline,
+            config,
+            sink,
+            mut summary,
+            progress,
+            ..
+        } = self;
+        progress.finish();
+        match sink {
+            Sink::Jsonl(mut w) => w.flush().map_err(|e| Error::io("<stdout>", e))?,
+            Sink::Tables(tables) => {
+                let dir = config.out.as_deref().unwrap_or(Path::new("."));
+                tables.finish()?;
+                finish_dir(dir, config.aggregate.as_ref(), &mut summary)?;
+                crate::output::parquet::write_tables(dir, config.table_format)?;
             }
         }
-        _ => {
-            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-            for a in &articles {
-                *counts.entry(a.outlet.as_str()).or_default() += 1;
-            }
-            for (outlet, n) in counts {
-                outlets.write(&OutletRow {
-                    outlet: outlet.to_string(),
-                    target: String::new(),
-                    articles: n,
-                    relevant_articles: 0,
-                    share_favor: None,
-                    share_against: None,
-                    share_neutral: None,
-                    mean_score: None,
-                    ci_low: None,
-                    ci_high: None,
-                })?;
-            }
-        }
-    }
-    outlets.finish()?;
-    speakers.finish()?;
-    Ok(())
-}
-
-/// `newsmine merge`: concatenates the per-article tables of shard folders (in the order given)
-/// and recomputes the outlet and speaker aggregates, as one run over the whole corpus would.
-///
-/// Every folder must be a finished run (its `run.json`) with the same settings; the aggregation
-/// settings come from those run.json files, so the result equals the single run. `config` (from
-/// `--config`) must agree with them. The same shard twice, or an article in two folders, is
-/// refused.
-pub fn merge(
-    dirs: &[PathBuf],
-    out: &Path,
-    config: Option<&(f32, AggregateParams)>,
-    table_format: Option<crate::output::TableFormat>,
-) -> Result<RunSummary> {
-    let start = Instant::now();
-    if dirs.is_empty() {
-        return Err(Error::Usage("merge: give at least one run folder".into()));
-    }
-    let mut runs: Vec<RunSummary> = Vec::new();
-    let mut folders = std::collections::HashMap::new();
-    for d in dirs {
-        let path = d.join("run.json");
-        if !path.is_file() || d.join(PROGRESS).exists() {
-            return Err(Error::Usage(format!(
-                "merge: {} is not a finished run (no run.json); finish it first (`newsmine run … --resume --out {}`)",
-                d.display(),
-                d.display()
-            )));
-        }
-        let canonical = std::fs::canonicalize(d).map_err(|e| Error::io(d, e))?;
-        if let Some(other) = folders.insert(canonical, d) {
-            return Err(Error::Usage(format!(
-                "merge: {} is given twice (also as {})",
-                d.display(),
-                other.display()
-            )));
-        }
-        let raw = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        runs.push(serde_json::from_str(&raw).map_err(|e| Error::Data {
-            path: path.clone(),
-            msg: e.to_string(),
-        })?);
-    }
-    let first = &runs[0];
-    let mut shards = std::collections::HashMap::new();
-    for (d, r) in dirs.iter().zip(&runs) {
-        if let Some(diff) = r.fingerprint.difference(&first.fingerprint, true) {
-            return Err(Error::Usage(format!(
-                "merge: {} was run with other settings than {}: {diff}",
-                d.display(),
-                dirs[0].display()
-            )));
-        }
-        if r.aggregate != first.aggregate {
-            return Err(Error::Usage(format!(
-                "merge: {} was run with another stance aggregation (min_relevance / [aggregate] of --config) than {}",
-                d.display(),
-                dirs[0].display()
-            )));
-        }
-        if let Some(shard) = r.fingerprint.shard {
-            let key = (r.fingerprint.inputs.clone(), shard);
-            if let Some(other) = shards.insert(key, d) {
-                return Err(Error::Usage(format!(
-                    "merge: {} and {} are the same shard {}/{}",
-                    other.display(),
-                    d.display(),
-                    shard.0,
-                    shard.1
-                )));
-            }
-        }
-    }
-    let mut aggregate = first.aggregate;
-    if aggregate.is_none() && first.components.iter().any(|c| c == "stance") {
-        // shards from before run.json recorded it: --config, else the bundled targets
-        aggregate = match config {
-            Some(c) => Some(*c),
-            None => {
-                let c = crate::stance::config::StanceConfig::load_or_default(None)?;
-                Some((c.min_relevance, c.aggregate))
-            }
-        };
-    }
-    if let (Some(given), Some(used)) = (config, aggregate.as_ref()) {
-        if given != used {
-            return Err(Error::Usage(
-                "merge: --config differs from the stance configuration the shards ran with \
-                 (their run.json); leave --config out to use theirs"
-                    .into(),
-            ));
-        }
-    }
-    std::fs::create_dir_all(out)
-        .map_err(|e| Error::Usage(format!("--out {}: cannot write there ({e})", out.display())))?;
-    let mut summary = RunSummary {
-        version: env!("CARGO_PKG_VERSION").into(),
-        out: out.display().to_string(),
-        components: first.components.clone(),
-        models: first.models.clone(),
-        quote_classes: first.quote_classes.clone(),
-        threads: first.threads,
-        aggregate,
-        fingerprint: Fingerprint {
-            shard: None,
-            ..first.fingerprint.clone()
-        },
-        table_format: table_format.unwrap_or(first.table_format),
-        targets: first.targets.clone(),
-        config: first.config.clone(),
-        ..Default::default()
-    };
-    for t in crate::output::PER_ARTICLE_TABLES {
-        let mut table: Option<Table> = None;
-        // an article in two folders would count twice in every aggregate
-        let mut ids: std::collections::HashMap<String, &PathBuf> = Default::default();
-        for d in dirs {
-            // NAME.csv, else the NAME.parquet of a `--table-format parquet` shard
-            let (header, records) = crate::output::table_records(&d.join(format!("{t}.csv")))?;
-            let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
-            let tbl = match &mut table {
-                Some(tb) => tb,
-                None => table.insert(Table::create(
-                    out,
-                    t,
-                    &header.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-                )?),
-            };
-            for rec in records {
-                let rec = rec?;
-                if t == "articles" {
-                    let id = rec.get(0).unwrap_or_default().to_string();
-                    if let Some(other) = ids.insert(id.clone(), d) {
-                        return Err(Error::Usage(format!(
-                            "merge: article {id} is in both {} and {}",
-                            other.display(),
-                            d.display()
-                        )));
-                    }
-                }
-                tbl.write_record(&rec)?;
-            }
-        }
-        if let Some(tb) = table {
-            tb.finish()?;
-        }
-    }
-    crate::output::concat_files(
-        &dirs
+        summary.cache = pipeline
+            .components
             .iter()
-            .map(|d| d.join(crate::output::TEXTS))
-            .collect::<Vec<_>>(),
-        &out.join(crate::output::TEXTS),
-    )?;
-    for (d, r) in dirs.iter().zip(&runs) {
-        summary.inputs.push(d.display().to_string());
-        summary.articles += r.articles;
-        summary.words += r.words;
-        summary.failed_records += r.failed_records;
-        summary.articles_with_failures += r.articles_with_failures;
+            .filter_map(|c| Some((c.name().to_string(), c.cache_stats()?)))
+            .collect();
+        summary.seconds = start.elapsed().as_secs_f64();
+        if let Some(dir) = &config.out {
+            write_run_json(dir, &summary)?;
+            let _ = std::fs::remove_file(dir.join(PROGRESS));
+        }
+        Ok(summary)
     }
-    finish_dir(out, aggregate.as_ref(), &mut summary)?;
-    crate::output::parquet::write_tables(out, summary.table_format)?;
-    summary.seconds = start.elapsed().as_secs_f64();
-    crate::output::write_atomic(
-        &out.join("run.json"),
-        serde_json::to_string_pretty(&summary)?.as_bytes(),
-    )?;
-    Ok(summary)
+}
+
+/// Whether `key` belongs to another shard than this run's (`--shard`).
+fn other_shard(shard: Option<(u64, u64)>, key: &str) -> bool {
+    shard.is_some_and(|(i, n)| shard_of(key, n) != i)
+}
+
+/// Checkpoint after a batch: flush the tables, append to the ledger, then record where both end
+/// (the progress file is replaced atomically), so that a resume cuts a partial batch.
+fn checkpoint(
+    tables: &mut Tables,
+    dir: &Path,
+    summary: &RunSummary,
+    seen: &mut Seen,
+) -> Result<()> {
+    let table_bytes = tables.flush()?;
+    let ledger_bytes = seen.append_new(&dir.join(LEDGER))?;
+    let p = Progress::of(summary, table_bytes, ledger_bytes);
+    crate::output::write_atomic(&dir.join(PROGRESS), serde_json::to_string(&p)?.as_bytes())
 }

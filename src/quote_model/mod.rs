@@ -178,6 +178,14 @@ impl Component for QuoteModel {
         "quote-model"
     }
 
+    fn requires(&self) -> &'static [crate::component::Field] {
+        &[crate::component::Field::Quotes]
+    }
+
+    fn assigns(&self) -> &'static [crate::component::Field] {
+        &[crate::component::Field::QuoteConfidence]
+    }
+
     fn process(&self, batch: &mut [Analysis]) -> Result<()> {
         let mut items: Vec<(&str, &Doc, &mut Vec<Quote>)> = batch
             .iter_mut()

@@ -31,6 +31,8 @@ struct Pending {
     unit_id: usize,
     span: Span,
     relevance: f32,
+    /// the article's headline, for a model that reads it (`InputStyle::title_context`)
+    context: String,
     text: String,
 }
 
@@ -50,17 +52,17 @@ impl StanceStage {
         }
     }
 
-    /// Probabilities of each pair; a pair met before in the run (or earlier in the batch) takes
-    /// the probabilities it got then.
-    fn classify(&self, pairs: &[(&str, &str)]) -> Result<Vec<Probs>> {
+    /// Probabilities of each (target, context, text); an input met before in the run (or
+    /// earlier in the batch) takes the probabilities it got then.
+    fn classify(&self, inputs: &[(&str, &str, &str)]) -> Result<Vec<Probs>> {
         let plan = self.cache.plan(
-            pairs
+            inputs
                 .iter()
-                .map(|(t, x)| crate::cache::key(&[*t, *x]))
+                .map(|(t, c, x)| crate::cache::key(&[*t, *c, *x]))
                 .collect(),
         );
-        let todo: Vec<(&str, &str)> = plan.compute.iter().map(|&i| pairs[i]).collect();
-        let computed = self.model.predict(&todo)?;
+        let todo: Vec<(&str, &str, &str)> = plan.compute.iter().map(|&i| inputs[i]).collect();
+        let computed = self.model.predict_in_context(&todo)?;
         self.cache
             .fill(plan, computed)
             .ok_or_else(|| crate::Error::Other("stance: fewer results than units".into()))
@@ -70,6 +72,17 @@ impl StanceStage {
     fn units(&self, index: usize, a: &Analysis, out: &mut Vec<Pending>) {
         let text = &a.article.text;
         let slice = |s: Span| a.doc.chars.slice(text, s);
+        // Sentences and paragraphs are read with the headline when the model was trained so
+        // (a quote is the speaker's, not the outlet's); only the context the model reads is
+        // kept, so that cache keys of other models stay those of the unit alone.
+        let title = a.article.title.trim();
+        let context_of = |unit: &str| {
+            if self.model.style.title_context && !title.is_empty() && !unit.contains(title) {
+                title.to_string()
+            } else {
+                String::new()
+            }
+        };
         for (t, _) in self.config.targets.iter().enumerate() {
             let in_scope = self.config.in_scope(t, text);
             if !in_scope {
@@ -78,6 +91,10 @@ impl StanceStage {
             let mut push =
                 |unit: UnitKind, unit_id: usize, span: Span, relevance: f32, model_text: String| {
                     if relevance >= self.config.min_relevance && relevance > 0.0 {
+                        let context = match unit {
+                            UnitKind::Quote => String::new(),
+                            _ => context_of(&model_text),
+                        };
                         out.push(Pending {
                             article: index,
                             target: t,
@@ -85,6 +102,7 @@ impl StanceStage {
                             unit_id,
                             span,
                             relevance,
+                            context,
                             text: model_text,
                         });
                     }
@@ -139,21 +157,33 @@ impl Component for StanceStage {
         "stance"
     }
 
+    fn uses(&self) -> &'static [(crate::component::Field, &'static str)] {
+        &[(
+            crate::component::Field::Quotes,
+            "no quote is judged, so speakers.csv stays empty",
+        )]
+    }
+
+    fn assigns(&self) -> &'static [crate::component::Field] {
+        &[crate::component::Field::Stance]
+    }
+
     fn process(&self, batch: &mut [Analysis]) -> Result<()> {
         let mut pending = Vec::new();
         for (i, a) in batch.iter().enumerate() {
             self.units(i, a, &mut pending);
         }
-        let pairs: Vec<(&str, &str)> = pending
+        let inputs: Vec<(&str, &str, &str)> = pending
             .iter()
             .map(|p| {
                 (
                     self.config.targets[p.target].description.as_str(),
+                    p.context.as_str(),
                     p.text.as_str(),
                 )
             })
             .collect();
-        let probs = self.classify(&pairs)?;
+        let probs = self.classify(&inputs)?;
         for (p, probs) in pending.into_iter().zip(probs) {
             batch[p.article].stance.push(UnitStance {
                 unit: p.unit,

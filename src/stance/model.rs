@@ -27,6 +27,28 @@ pub struct StanceModelFile {
     /// absent in models from before the markers, which read plain text
     #[serde(default)]
     pub mark_targets: bool,
+    /// the model was trained with each unit's headline as context (`train stance
+    /// --title-context`); absent in models from before, which read the unit alone
+    #[serde(default)]
+    pub title_context: bool,
+}
+
+/// How a model reads its inputs, as it was trained (from its `config.json`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InputStyle {
+    /// mark the target's mentions in the text (`stance::data::mark`)
+    pub mark_targets: bool,
+    /// give the unit's headline as context (`[CLS] target [SEP] headline [SEP] text [SEP]`)
+    pub title_context: bool,
+}
+
+impl StanceModelFile {
+    pub fn style(&self) -> InputStyle {
+        InputStyle {
+            mark_targets: self.mark_targets,
+            title_context: self.title_context,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -80,19 +102,23 @@ pub fn mark_target(target: &str, text: &str) -> String {
     })
 }
 
-/// `[CLS] target [SEP] text [SEP]`, the text cut to fit `max_tokens` (the target is kept whole up
-/// to half the room). With `mark`, the target's mentions in the text are marked first.
+/// `[CLS] target [SEP] text [SEP]` (with a context the style reads: `[CLS] target [SEP]
+/// context [SEP] text [SEP]`), the text cut to fit `max_tokens` (the target is kept whole up to
+/// half the room). With `mark_targets`, the target's mentions in the text are marked first.
 pub fn encode_pair(
     tok: &Tokenizer,
     target: &str,
+    context: &str,
     text: &str,
     max_tokens: usize,
-    mark: bool,
+    style: InputStyle,
 ) -> Result<Pair> {
-    if mark {
-        pair::encode(tok, target, &mark_target(target, text), max_tokens)
+    let context = if style.title_context { context } else { "" };
+    if style.mark_targets {
+        let marked = mark_target(target, text);
+        pair::encode_with_context(tok, target, context, &marked, max_tokens)
     } else {
-        pair::encode(tok, target, text, max_tokens)
+        pair::encode_with_context(tok, target, context, text, max_tokens)
     }
 }
 
@@ -114,7 +140,7 @@ pub struct StanceModel {
     tokenizer: Tokenizer,
     config: StanceModelConfig,
     pub temperature: f64,
-    pub mark_targets: bool,
+    pub style: InputStyle,
     pub files: Vec<PathBuf>,
 }
 
@@ -135,11 +161,11 @@ impl StanceModel {
             |root| stance_net(root, &folder.bert),
             |n| &mut n.backbone,
         )?;
-        let (tokenizer, files, temperature, mark_targets) = (
+        let (tokenizer, files, temperature, style) = (
             folder.tokenizer,
             folder.files,
             folder.file.temperature,
-            folder.file.mark_targets,
+            folder.file.style(),
         );
         Ok(StanceModel {
             _vs,
@@ -147,23 +173,27 @@ impl StanceModel {
             tokenizer,
             config,
             temperature,
-            mark_targets,
+            style,
             files,
         })
     }
 
     /// Calibrated probabilities for each `(target, text)` pair.
     pub fn predict<S: AsRef<str>, T: AsRef<str>>(&self, pairs: &[(S, T)]) -> Result<Vec<Probs>> {
-        let encoded = pairs
+        let inputs: Vec<(&str, &str, &str)> = pairs
             .iter()
-            .map(|(t, x)| {
-                encode_pair(
-                    &self.tokenizer,
-                    t.as_ref(),
-                    x.as_ref(),
-                    self.config.max_tokens,
-                    self.mark_targets,
-                )
+            .map(|(t, x)| (t.as_ref(), "", x.as_ref()))
+            .collect();
+        self.predict_in_context(&inputs)
+    }
+
+    /// Calibrated probabilities for each `(target, context, text)`; the context (the unit's
+    /// headline) is read only by a model trained with it (`InputStyle::title_context`).
+    pub fn predict_in_context(&self, inputs: &[(&str, &str, &str)]) -> Result<Vec<Probs>> {
+        let encoded = inputs
+            .iter()
+            .map(|(t, c, x)| {
+                encode_pair(&self.tokenizer, t, c, x, self.config.max_tokens, self.style)
             })
             .collect::<Result<Vec<_>>>()?;
         let l = self

@@ -5,7 +5,7 @@ use crate::encoder;
 use crate::eval::stance::{score, StanceReport};
 use crate::stance::data::{self, DataFormat, StanceExample};
 use crate::stance::model::{
-    encode_pair, fit_temperature, stance_net, Pair, StanceModelFile, StanceNet, CLASSES,
+    encode_pair, fit_temperature, stance_net, InputStyle, Pair, StanceModelFile, StanceNet, CLASSES,
 };
 use crate::{Error, Result};
 use rand::seq::SliceRandom;
@@ -41,6 +41,8 @@ pub struct StanceTrainData {
     pub init: Option<PathBuf>,
     /// mark the target's mentions in the text (`stance::data::mark`)
     pub mark_targets: bool,
+    /// give each example its headline as context where the set has one (PerSenT paragraphs)
+    pub title_context: bool,
 }
 
 /// Dev scores per dataset and their mean macro-F1 (the model-selection figure).
@@ -144,7 +146,10 @@ pub fn train(data: &StanceTrainData, opts: &TrainOptions) -> Result<()> {
     let base_dir = encoder::base_model_dir(None)?;
     let tok = encoder::load_tokenizer(&base_dir)?;
     let bert = encoder::load_bert_config(&base_dir)?;
-    let mark = data.mark_targets;
+    let style = InputStyle {
+        mark_targets: data.mark_targets,
+        title_context: data.title_context,
+    };
 
     // Training examples grouped by set (a set may come from several files).
     let mut by_set: BTreeMap<DataFormat, Vec<StanceExample>> = BTreeMap::new();
@@ -192,7 +197,7 @@ pub fn train(data: &StanceTrainData, opts: &TrainOptions) -> Result<()> {
         );
         let pairs = dv
             .iter()
-            .map(|e| encode_pair(&tok, &e.target, &e.text, opts.max_tokens, mark))
+            .map(|e| encode_pair(&tok, &e.target, &e.context, &e.text, opts.max_tokens, style))
             .collect::<Result<Vec<_>>>()?;
         dev.push(DevSet {
             name: format.name().to_string(),
@@ -208,7 +213,7 @@ pub fn train(data: &StanceTrainData, opts: &TrainOptions) -> Result<()> {
         let first = examples.len();
         for e in tr {
             examples.push((
-                encode_pair(&tok, &e.target, &e.text, opts.max_tokens, mark)?,
+                encode_pair(&tok, &e.target, &e.context, &e.text, opts.max_tokens, style)?,
                 e.label as i64,
             ));
         }
@@ -259,7 +264,7 @@ pub fn train(data: &StanceTrainData, opts: &TrainOptions) -> Result<()> {
         device,
         bert: serde_json::to_value(&bert)?,
         max_tokens: opts.max_tokens,
-        mark_targets: mark,
+        style,
     };
     fit(&mut task, &mut vs, opts)?;
     Ok(())
@@ -276,7 +281,7 @@ struct StanceTask {
     device: tch::Device,
     bert: serde_json::Value,
     max_tokens: usize,
-    mark_targets: bool,
+    style: InputStyle,
 }
 
 impl Task for StanceTask {
@@ -344,7 +349,8 @@ impl Task for StanceTask {
             bert: self.bert.clone(),
             max_tokens: self.max_tokens,
             temperature: report.temperature,
-            mark_targets: self.mark_targets,
+            mark_targets: self.style.mark_targets,
+            title_context: self.style.title_context,
         };
         // Selection leans to the news sets (the product's home) without ignoring the rest.
         let select = if report.news_macro_f1 > 0.0 {

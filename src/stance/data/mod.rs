@@ -178,6 +178,9 @@ pub struct StanceExample {
     pub dev: Option<bool>,
     /// what must not straddle train and dev when the split is random (e.g. a PerSenT article)
     pub group: Option<String>,
+    /// the headline of the article the text is from, where the set has one (PerSenT
+    /// paragraphs); empty otherwise. A model trained with `--title-context` reads it.
+    pub context: String,
 }
 
 impl StanceExample {
@@ -191,6 +194,7 @@ impl StanceExample {
             zero_shot: None,
             dev: None,
             group: None,
+            context: String::new(),
         }
     }
 }
@@ -423,6 +427,7 @@ pub fn parse_semeval(text: &str, path: &Path) -> Result<Vec<StanceExample>> {
             zero_shot: None,
             dev: None,
             group: None,
+            context: String::new(),
         });
     }
     Ok(out)
@@ -513,6 +518,7 @@ pub fn parse_vast(text: &str, path: &Path) -> Result<Vec<StanceExample>> {
             zero_shot,
             dev: None,
             group: None,
+            context: String::new(),
         });
     }
     Ok(out)
@@ -637,6 +643,7 @@ pub fn parse_newsmtsc(text: &str, path: &Path) -> Result<Vec<StanceExample>> {
                 zero_shot: None,
                 dev: None,
                 group: None,
+                context: String::new(),
             });
         }
     }
@@ -676,6 +683,7 @@ pub fn parse_emergent(text: &str, path: &Path) -> Result<Vec<StanceExample>> {
             zero_shot: None,
             dev: None,
             group: None,
+            context: String::new(),
         });
     }
     Ok(out)
@@ -792,6 +800,7 @@ pub fn parse_fnc1(
             zero_shot: None,
             dev: None,
             group: None,
+            context: String::new(),
         });
     }
     Ok(out)

@@ -89,6 +89,7 @@ pub fn parse_persent(text: &str, path: &Path) -> Result<Vec<StanceExample>> {
                 if let (Some(label), false) = (label_word(l), p.trim().is_empty()) {
                     let mut e = StanceExample::new("persent", target, p, label);
                     e.group = group.clone();
+                    e.context = field(rec, title_c).trim().to_string();
                     out.push(e);
                 }
             }

@@ -1,10 +1,11 @@
 //! Cleaning and segmentation on the seed article and on hand-made texts.
-use newsmine::text::{analyse, CharIndex, Doc, Span, TextConfig};
+use newsmine_core::text::{analyse, CharIndex, Doc, Span, TextConfig};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn seed() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
         .join("corpus/rferl/rferl-russia-trilateral-agreements.txt");
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

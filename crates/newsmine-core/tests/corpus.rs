@@ -1,11 +1,12 @@
 //! Reading inputs: good files become articles, each bad record becomes exactly one error, and
 //! reading goes on.
-use newsmine::corpus::{content_id, read_inputs, Article, Format, InputError, ReadOptions};
+use newsmine_core::corpus::{content_id, read_inputs, Article, Format, InputError, ReadOptions};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 fn data(dir: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
         .join("tests/data")
         .join(dir)
 }
@@ -343,7 +344,9 @@ fn the_reader_is_send() {
 
 #[test]
 fn seed_article_reads_with_a_clean_title() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join("corpus");
     let (articles, errors) = read(&[corpus], &ReadOptions::default());
     assert!(errors.is_empty(), "{errors:?}");
     let seed = articles

@@ -137,7 +137,7 @@ fn first_non_empty(candidates: &[&str]) -> String {
 }
 
 /// Whitespace runs collapsed to single spaces, as a browser renders them.
-pub(crate) fn one_line(s: &str) -> String {
+pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -88,15 +88,16 @@ pub fn load(out_dir: &Path) -> Result<Report> {
         .ok()
         .and_then(|raw| serde_json::from_str(&raw).ok());
     let field = |k: &str| run.as_ref().and_then(|v| v.get(k)).cloned();
-    // `targets`, else the `[[target]]` tables of the recorded config (`config`)
-    r.targets = field("targets")
-        .and_then(|v| serde_json::from_value(v).ok())
-        .filter(|t: &Vec<TargetDescription>| !t.is_empty())
-        .or_else(|| {
-            let t = field("config")?.get("target")?.clone();
-            serde_json::from_value(t).ok()
-        })
+    // the `[[target]]` tables of the recorded config (`config`); run.json of the version before
+    // kept a copy of them as `targets`
+    r.targets = field("config")
+        .and_then(|c| c.get("target").cloned())
+        .or_else(|| field("targets"))
+        .and_then(|v| serde_json::from_value::<Vec<TargetDescription>>(v).ok())
         .unwrap_or_default();
+    for t in &mut r.targets {
+        t.description = t.description.trim().to_string();
+    }
     if let Some((min, params)) = field("aggregate")
         .and_then(|v| serde_json::from_value::<Option<(f32, AggregateParams)>>(v).ok())
         .flatten()

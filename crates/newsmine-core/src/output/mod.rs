@@ -592,6 +592,27 @@ impl Tables {
         for r in crate::aggregate::article_rows(a) {
             self.article_stance.write(&r)?;
         }
+        self.write_diagnostics(a)?;
+        self.articles.write(&article_row(a))?;
+        let id = a.article.id.as_str();
+        for e in &a.entities {
+            self.entities.write(&entity_row(id, e))?;
+        }
+        for c in entity_counts(id, &a.entities) {
+            self.entity_counts.write(&c)?;
+        }
+        for q in &a.quotes {
+            self.quotes.write(&quote_row(id, q))?;
+        }
+        for s in &a.stance {
+            self.stance.write(&stance_row(a, s))?;
+        }
+        Ok(())
+    }
+
+    /// The article's text when offsets need it (`texts.jsonl`), and its warnings and stage
+    /// failures as rows of `errors.csv`.
+    fn write_diagnostics(&mut self, a: &Analysis) -> Result<()> {
         let art = &a.article;
         let id = art.id.as_str();
         // offsets refer to this text: when it is not in the input as such, write it out
@@ -602,144 +623,15 @@ impl Tables {
                 text: &art.text,
             })?;
         }
-        for w in &art.warnings {
+        let warnings = art.warnings.iter().map(|w| ("warning", w));
+        let failures = a.failures.iter().map(|f| (f.stage.as_str(), &f.message));
+        for (kind, message) in warnings.chain(failures) {
             self.errors.write(&ErrorRow {
                 source: Cow::from(&art.source),
                 record: "".into(),
                 article_id: id,
-                kind: "warning",
-                message: Cow::from(w),
-            })?;
-        }
-        for crate::doc::StageFailure {
-            stage,
-            message: msg,
-        } in &a.failures
-        {
-            self.errors.write(&ErrorRow {
-                source: Cow::from(&art.source),
-                record: "".into(),
-                article_id: id,
-                kind: stage,
-                message: Cow::from(msg),
-            })?;
-        }
-        let first = a.article_stance.first();
-        let relevant = first.filter(|s| s.stance != crate::doc::StanceLabel::NotRelevant);
-        let status = if !a.failures.is_empty() {
-            "partial"
-        } else if !art.warnings.is_empty() {
-            "warning"
-        } else {
-            "ok"
-        };
-        self.articles.write(&ArticleRow {
-            article_id: Cow::from(id),
-            outlet: Cow::from(&art.outlet),
-            published: Cow::from(&art.published),
-            title: Cow::from(&art.title),
-            url: Cow::from(&art.url),
-            authors: Cow::from(&art.authors),
-            language: Cow::from(&art.language),
-            source: Cow::from(&art.source),
-            n_chars: a.doc.chars.len(),
-            n_skipped_chars: a.doc.skipped.iter().map(|(s, _)| s.len()).sum(),
-            n_paragraphs: a.doc.paragraphs.len(),
-            n_sentences: a.doc.sentences.len(),
-            n_tokens: a.doc.tokens.len(),
-            n_entities: a.entities.len(),
-            n_quotes: a.quotes.len(),
-            status,
-            stance: first.map(|s| s.stance.as_str()).unwrap_or(""),
-            // the codebook: probabilities are empty for a `not_relevant` article
-            p_favor: relevant.map(|s| s.probs.favor),
-            p_against: relevant.map(|s| s.probs.against),
-            p_neutral: relevant.map(|s| s.probs.neutral),
-        })?;
-        for e in &a.entities {
-            self.entities.write(&EntityRow {
-                article_id: id,
-                entity_id: e.id,
-                sentence: e.sentence,
-                start: e.span.start,
-                end: e.span.end,
-                text: Cow::from(&e.text),
-                label: e.label.as_str(),
-                score: e.score,
-                canonical: Cow::from(&e.canonical),
-                key: Cow::from(&e.key),
-            })?;
-        }
-        // Entity summary: mentions per canonical entity, in order of first mention.
-        let mut counts: Vec<(&str, &str, &'static str, usize, usize)> = Vec::new();
-        for e in &a.entities {
-            match counts
-                .iter_mut()
-                .find(|c| c.1 == e.key && c.2 == e.label.as_str())
-            {
-                Some(c) => c.3 += 1,
-                None => counts.push((&e.canonical, &e.key, e.label.as_str(), 1, e.span.start)),
-            }
-        }
-        for (canonical, key, label, mentions, first_start) in counts {
-            self.entity_counts.write(&EntityCountRow {
-                article_id: id,
-                canonical: Cow::from(canonical),
-                key: Cow::from(key),
-                label,
-                mentions,
-                first_start,
-            })?;
-        }
-        for q in &a.quotes {
-            self.quotes.write(&QuoteRow {
-                article_id: id,
-                quote_id: q.id,
-                kind: q.kind.as_str(),
-                start: q.span.start,
-                end: q.span.end,
-                text: Cow::from(&q.text),
-                cue: q.cue.as_ref().map(|c| Cow::from(&c.0)),
-                cue_start: q.cue.as_ref().map(|c| c.1.start),
-                cue_end: q.cue.as_ref().map(|c| c.1.end),
-                cue_class: q.cue_class.map(|c| c.as_str()),
-                speaker: q.speaker.as_ref().map(|s| Cow::from(&s.0)),
-                speaker_start: q.speaker.as_ref().map(|s| s.1.start),
-                speaker_end: q.speaker.as_ref().map(|s| s.1.end),
-                speaker_canonical: q.speaker_canonical.as_deref().map(Cow::from),
-                speaker_label: q.speaker_label.as_deref(),
-                speaker_reason: q.reason.as_deref(),
-                paragraph: q.paragraph,
-                sentence: q.sentence,
-                confidence: q.confidence,
-            })?;
-        }
-        for s in &a.stance {
-            let speaker = match s.unit {
-                crate::doc::UnitKind::Quote => a
-                    .quotes
-                    .iter()
-                    .find(|q| q.id == s.unit_id)
-                    .and_then(|q| q.speaker_canonical.as_deref()),
-                _ => None,
-            };
-            self.stance.write(&StanceRow {
-                article_id: id,
-                unit: match s.unit {
-                    crate::doc::UnitKind::Quote => "quote",
-                    crate::doc::UnitKind::Sentence => "sentence",
-                    crate::doc::UnitKind::Paragraph => "paragraph",
-                },
-                unit_id: s.unit_id,
-                start: s.span.start,
-                end: s.span.end,
-                target: &s.target,
-                stance: s.stance.as_str(),
-                p_favor: s.probs.favor,
-                p_against: s.probs.against,
-                p_neutral: s.probs.neutral,
-                relevance: s.relevance,
-                speaker_canonical: speaker.map(Cow::from),
+                kind,
+                message: Cow::from(message),
             })?;
         }
         Ok(())
@@ -760,6 +652,134 @@ impl Tables {
         .into_iter()
         .map(Table::finish)
         .collect()
+    }
+}
+
+/// The article's row of `articles.csv`.
+fn article_row(a: &Analysis) -> ArticleRow<'_> {
+    let art = &a.article;
+    let first = a.article_stance.first();
+    let relevant = first.filter(|s| s.stance != crate::doc::StanceLabel::NotRelevant);
+    let status = if !a.failures.is_empty() {
+        "partial"
+    } else if !art.warnings.is_empty() {
+        "warning"
+    } else {
+        "ok"
+    };
+    ArticleRow {
+        article_id: Cow::from(&art.id),
+        outlet: Cow::from(&art.outlet),
+        published: Cow::from(&art.published),
+        title: Cow::from(&art.title),
+        url: Cow::from(&art.url),
+        authors: Cow::from(&art.authors),
+        language: Cow::from(&art.language),
+        source: Cow::from(&art.source),
+        n_chars: a.doc.chars.len(),
+        n_skipped_chars: a.doc.skipped.iter().map(|(s, _)| s.len()).sum(),
+        n_paragraphs: a.doc.paragraphs.len(),
+        n_sentences: a.doc.sentences.len(),
+        n_tokens: a.doc.tokens.len(),
+        n_entities: a.entities.len(),
+        n_quotes: a.quotes.len(),
+        status,
+        stance: first.map(|s| s.stance.as_str()).unwrap_or(""),
+        // the codebook: probabilities are empty for a `not_relevant` article
+        p_favor: relevant.map(|s| s.probs.favor),
+        p_against: relevant.map(|s| s.probs.against),
+        p_neutral: relevant.map(|s| s.probs.neutral),
+    }
+}
+
+fn entity_row<'a>(id: &'a str, e: &'a crate::doc::Entity) -> EntityRow<'a> {
+    EntityRow {
+        article_id: id,
+        entity_id: e.id,
+        sentence: e.sentence,
+        start: e.span.start,
+        end: e.span.end,
+        text: Cow::from(&e.text),
+        label: e.label.as_str(),
+        score: e.score,
+        canonical: Cow::from(&e.canonical),
+        key: Cow::from(&e.key),
+    }
+}
+
+/// Mentions per canonical entity (and label), in order of first mention.
+fn entity_counts<'a>(id: &'a str, entities: &'a [crate::doc::Entity]) -> Vec<EntityCountRow<'a>> {
+    let mut counts: Vec<EntityCountRow<'a>> = Vec::new();
+    for e in entities {
+        match counts
+            .iter_mut()
+            .find(|c| c.key == e.key.as_str() && c.label == e.label.as_str())
+        {
+            Some(c) => c.mentions += 1,
+            None => counts.push(EntityCountRow {
+                article_id: id,
+                canonical: Cow::from(&e.canonical),
+                key: Cow::from(&e.key),
+                label: e.label.as_str(),
+                mentions: 1,
+                first_start: e.span.start,
+            }),
+        }
+    }
+    counts
+}
+
+fn quote_row<'a>(id: &'a str, q: &'a crate::doc::Quote) -> QuoteRow<'a> {
+    QuoteRow {
+        article_id: id,
+        quote_id: q.id,
+        kind: q.kind.as_str(),
+        start: q.span.start,
+        end: q.span.end,
+        text: Cow::from(&q.text),
+        cue: q.cue.as_ref().map(|c| Cow::from(&c.0)),
+        cue_start: q.cue.as_ref().map(|c| c.1.start),
+        cue_end: q.cue.as_ref().map(|c| c.1.end),
+        cue_class: q.cue_class.map(|c| c.as_str()),
+        speaker: q.speaker.as_ref().map(|s| Cow::from(&s.0)),
+        speaker_start: q.speaker.as_ref().map(|s| s.1.start),
+        speaker_end: q.speaker.as_ref().map(|s| s.1.end),
+        speaker_canonical: q.speaker_canonical.as_deref().map(Cow::from),
+        speaker_label: q.speaker_label.as_deref(),
+        speaker_reason: q.reason.as_deref(),
+        paragraph: q.paragraph,
+        sentence: q.sentence,
+        confidence: q.confidence,
+    }
+}
+
+/// A unit's row of `stance.csv`; a quote unit carries its speaker.
+fn stance_row<'a>(a: &'a Analysis, s: &'a crate::doc::UnitStance) -> StanceRow<'a> {
+    let speaker = match s.unit {
+        crate::doc::UnitKind::Quote => a
+            .quotes
+            .iter()
+            .find(|q| q.id == s.unit_id)
+            .and_then(|q| q.speaker_canonical.as_deref()),
+        _ => None,
+    };
+    StanceRow {
+        article_id: &a.article.id,
+        unit: match s.unit {
+            crate::doc::UnitKind::Quote => "quote",
+            crate::doc::UnitKind::Sentence => "sentence",
+            crate::doc::UnitKind::Paragraph => "paragraph",
+        },
+        unit_id: s.unit_id,
+        start: s.span.start,
+        end: s.span.end,
+        target: &s.target,
+        stance: s.stance.as_str(),
+        p_favor: s.probs.favor,
+        p_against: s.probs.against,
+        p_neutral: s.probs.neutral,
+        relevance: s.relevance,
+        speaker_canonical: speaker.map(Cow::from),
     }
 }
 

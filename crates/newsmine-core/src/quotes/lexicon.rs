@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 pub use crate::doc::CueClass;
 
 /// The built-in lexicon file.
-pub const BUILTIN: &str = include_str!("../../data/cues.txt");
+pub const BUILTIN: &str = include_str!("../../../../data/cues.txt");
 
 /// Word classes, as bit flags (a word can be in several).
 pub mod class {

@@ -24,6 +24,8 @@ pub enum Error {
     Usage(String),
     #[error("tokenizer: {0}")]
     Tokenizer(String),
+    /// (only with the `models` feature: the model crate's libtorch calls)
+    #[cfg(feature = "models")]
     #[error(transparent)]
     Torch(#[from] tch::TchError),
     #[error(transparent)]
@@ -64,6 +66,7 @@ impl Error {
     }
 }
 
+#[cfg(feature = "models")]
 impl From<tokenizers::Error> for Error {
     fn from(e: tokenizers::Error) -> Self {
         Error::Tokenizer(e.to_string())

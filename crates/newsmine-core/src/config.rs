@@ -5,7 +5,7 @@
 //! stages run.
 
 /// The bundled default config file (also what `newsmine init` writes).
-pub const DEFAULT_TOML: &str = include_str!("../corpus/newsmine.toml");
+pub const DEFAULT_TOML: &str = include_str!("../../../corpus/newsmine.toml");
 /// Where the bundled file lives, for error messages.
 pub const DEFAULT_PATH: &str = "corpus/newsmine.toml";
 

@@ -29,7 +29,7 @@ pub use lexicon::CueClasses;
 
 mod extract;
 mod layout;
-pub(crate) mod marks;
+pub mod marks;
 mod not_speech;
 mod resolve;
 mod speaker;
@@ -112,6 +112,17 @@ impl QuoteExtractor {
 impl crate::component::Component for QuoteExtractor {
     fn name(&self) -> &'static str {
         "quotes"
+    }
+
+    fn uses(&self) -> &'static [(crate::component::Field, &'static str)] {
+        &[(
+            crate::component::Field::Entities,
+            "speakers are not linked to named entities (a name is taken as written)",
+        )]
+    }
+
+    fn assigns(&self) -> &'static [crate::component::Field] {
+        &[crate::component::Field::Quotes]
     }
 
     fn process(&self, batch: &mut [crate::doc::Analysis]) -> crate::Result<()> {

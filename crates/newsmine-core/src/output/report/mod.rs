@@ -22,7 +22,8 @@ use std::path::Path;
 pub use load::load;
 pub use timeline::parse_date;
 
-/// A stance target's name and the description the stance model read, as `run.json` records it.
+/// A stance target's name and the description the stance model read (a `[[target]]` table of
+/// the config run.json records).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TargetDescription {
     pub name: String,
