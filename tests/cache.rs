@@ -12,8 +12,10 @@ mod common;
 use common::{bin, models_present, read_table, root};
 use std::path::Path;
 
-/// The bundled article, a syndicated copy of it under another headline, and an article that
-/// quotes two of its paragraphs: every sentence of the copy and some of the third repeat.
+/// The bundled article, a syndicated copy of it under another headline, an article that quotes
+/// two of its paragraphs (every sentence of the copy and some of the third repeat: the stance
+/// units), and one wire story that two outlets publish word for word under their own ids (the
+/// NER model reads a whole article as its input, so only a whole repeated text is a NER hit).
 fn corpus(dir: &Path) -> String {
     let src = root().join("corpus/rferl/rferl-russia-trilateral-agreements.txt");
     let text = std::fs::read_to_string(src).unwrap();
@@ -33,6 +35,16 @@ fn corpus(dir: &Path) -> String {
             paragraphs[0],
             paragraphs[paragraphs.len() / 2]
         ),
+    )
+    .unwrap();
+    let wire = "Armenian and Azerbaijani diplomats met in Vienna on Monday. Officials in Yerevan \
+                said the talks would go on in Moscow.";
+    let record = |id: &str, outlet: &str| {
+        serde_json::json!({"id": id, "outlet": outlet, "text": wire}).to_string()
+    };
+    std::fs::write(
+        dir.join("d.jsonl"),
+        format!("{}\n{}\n", record("ap-1", "ap"), record("other-1", "other")),
     )
     .unwrap();
     dir.display().to_string()
@@ -131,16 +143,9 @@ fn cached_run_gives_the_tables_of_an_uncached_one() {
         assert_eq!(off["capacity"].as_u64(), Some(0), "{stage}: {off}");
         assert_eq!(off["lookups"].as_u64(), Some(0), "{stage}: {off}");
     }
-    // every sentence of the copy repeats one of the first article
+    // the second outlet's copy of the wire story is served from the cache
     let ner = &cached["cache"]["ner"];
-    let sentences = |name: &str| -> u64 {
-        read_table(&o("cached"), "articles")
-            .iter()
-            .find(|r| r["source"].ends_with(name))
-            .map(|r| r["n_sentences"].parse().unwrap())
-            .unwrap()
-    };
-    assert!(ner["hits"].as_u64().unwrap() >= sentences("a.txt"), "{ner}");
+    assert!(ner["hits"].as_u64().unwrap() >= 1, "{ner}");
 }
 
 /// In bfloat16 (the default on CPUs with AMX / AVX512-BF16) the kernels round differently with

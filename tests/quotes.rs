@@ -5,7 +5,9 @@ use newsmine::eval::quotes::{load_polnear, score, GoldArticle, GoldQuote};
 use newsmine::ner::{Entity, EntityLabel};
 use newsmine::pipeline::{Analysis, Component};
 use newsmine::quotes::lexicon::class::CUE;
-use newsmine::quotes::{CueClass, CueClasses, Quote, QuoteExtractor, QuoteKind, QuotesConfig};
+use newsmine::quotes::{
+    CueClass, CueClasses, Quote, QuoteExtractor, QuoteKind, QuotesConfig, SpeakerReason,
+};
 use newsmine::text::{analyse, CharIndex, Span, TextConfig};
 use std::path::{Path, PathBuf};
 
@@ -16,8 +18,8 @@ fn extractor() -> QuoteExtractor {
 /// The quotes of `text` (real segmentation) with the given entities, invariants checked.
 fn quotes_with(text: &str, entities: &[Entity]) -> Vec<Quote> {
     let doc = analyse(text, &TextConfig::default());
-    let qs = extractor().extract(text, &doc, entities);
-    check_invariants(text, &doc, &qs);
+    let qs = extractor().extract(&doc, entities);
+    check_invariants(&doc, &qs);
     qs
 }
 
@@ -33,28 +35,30 @@ fn quotes_all(text: &str) -> Vec<Quote> {
         ..QuotesConfig::default()
     })
     .unwrap();
-    let qs = x.extract(text, &doc, &[]);
-    check_invariants(text, &doc, &qs);
+    let qs = x.extract(&doc, &[]);
+    check_invariants(&doc, &qs);
     qs
 }
 
 /// Texts equal their spans' slices; ids run in order; paragraph and sentence are the Doc's.
-fn check_invariants(text: &str, doc: &newsmine::text::Doc, qs: &[Quote]) {
-    let chars = CharIndex::new(text);
+fn check_invariants(doc: &newsmine::text::Doc, qs: &[Quote]) {
     for (i, q) in qs.iter().enumerate() {
         assert_eq!(q.id, i);
-        assert!(!q.span.is_empty() && q.span.end <= chars.len(), "{q:?}");
-        assert_eq!(q.text, chars.slice(text, q.span), "{q:?}");
+        assert!(
+            !q.span.is_empty() && q.span.end <= doc.chars().len(),
+            "{q:?}"
+        );
+        assert_eq!(q.text, doc.slice(q.span), "{q:?}");
         if let Some((cue, span)) = &q.cue {
-            assert_eq!(cue, chars.slice(text, *span));
+            assert_eq!(cue, doc.slice(*span));
         }
         assert_eq!(q.cue.is_some(), q.cue_class.is_some(), "{q:?}");
         if let Some((speaker, span)) = &q.speaker {
-            assert_eq!(speaker, chars.slice(text, *span));
+            assert_eq!(speaker, doc.slice(*span));
         }
         if q.speaker.is_none() || q.speaker_canonical.is_none() {
             assert!(
-                q.reason.as_deref().is_some_and(|r| !r.is_empty()),
+                q.reason.is_some_and(|r| !r.as_str().is_empty()),
                 "no reason: {q:?}"
             );
         }
@@ -176,7 +180,7 @@ fn seed_article_statements_are_the_russian_foreign_ministry_s() {
             Some("Russian Foreign Ministry"),
             "{q:?}"
         );
-        assert_eq!(q.speaker_label.as_deref(), Some("ORG"));
+        assert_eq!(q.speaker_label, Some(EntityLabel::ORG));
         assert_eq!(q.reason, None);
     }
     // the quotation runs over two sentences, inside the marks
@@ -354,7 +358,7 @@ fn mixed_and_indirect_kinds() {
         )
     );
     assert_eq!(q.speaker_canonical, None);
-    assert_eq!(q.reason.as_deref(), Some("unnamed speaker"));
+    assert_eq!(q.reason, Some(SpeakerReason::UnnamedSpeaker));
 
     let q = &quotes("Hill told reporters in Moscow that the deal was off.")[0];
     assert_eq!(
@@ -371,7 +375,7 @@ fn include_indirect_switch() {
         ..QuotesConfig::default()
     };
     let x = QuoteExtractor::new(config).unwrap();
-    let qs = x.extract(text, &analyse(text, &TextConfig::default()), &[]);
+    let qs = x.extract(&analyse(text, &TextConfig::default()), &[]);
     assert_eq!(qs.len(), 1);
     assert_eq!(qs[0].text, "We tried,");
 }
@@ -446,14 +450,13 @@ fn random_marks_never_panic() {
             .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
             .collect();
         let doc = analyse(&text, &TextConfig::default());
-        let qs = x.extract(&text, &doc, &[]);
-        check_invariants(&text, &doc, &qs);
+        let qs = x.extract(&doc, &[]);
+        check_invariants(&doc, &qs);
         // and with a Doc that has no segmentation at all (the stage segments it itself)
-        let empty = newsmine::text::Doc::default();
-        let qs = x.extract(&text, &empty, &[]);
-        let chars = CharIndex::new(&text);
+        let empty = newsmine::text::Doc::new(&text);
+        let qs = x.extract(&empty, &[]);
         assert!(
-            qs.iter().all(|q| q.text == chars.slice(&text, q.span)),
+            qs.iter().all(|q| q.text == empty.slice(q.span)),
             "round {round}: {text:?}"
         );
     }
@@ -534,8 +537,8 @@ fn random_sentences_never_panic() {
             .collect();
         let text = text.join(if next() % 3 == 0 { "" } else { " " });
         let doc = analyse(&text, &TextConfig::default());
-        let qs = x.extract(&text, &doc, &[]);
-        check_invariants(&text, &doc, &qs);
+        let qs = x.extract(&doc, &[]);
+        check_invariants(&doc, &qs);
     }
 }
 
@@ -560,7 +563,7 @@ fn pronoun_speakers_resolve_to_entities() {
         (
             speaker(she),
             she.speaker_canonical.as_deref(),
-            she.speaker_label.as_deref()
+            she.speaker_label.map(|l| l.as_str())
         ),
         (Some("she"), Some("Jane Smith"), Some("PER"))
     );
@@ -569,7 +572,7 @@ fn pronoun_speakers_resolve_to_entities() {
         (
             speaker(it),
             it.speaker_canonical.as_deref(),
-            it.speaker_label.as_deref()
+            it.speaker_label.map(|l| l.as_str())
         ),
         (Some("it"), Some("Acme Corp"), Some("ORG"))
     );
@@ -611,7 +614,7 @@ fn nominal_speakers_and_appositions() {
         (
             speaker(q),
             q.speaker_canonical.as_deref(),
-            q.speaker_label.as_deref()
+            q.speaker_label.map(|l| l.as_str())
         ),
         (Some("The ministry"), Some("Health Ministry"), Some("ORG"))
     );
@@ -646,17 +649,14 @@ fn no_speaker_is_never_guessed() {
     assert_eq!(qs[0].speaker, None);
     assert_eq!(qs[0].speaker_canonical, None);
     assert_eq!(qs[0].cue, None);
-    assert_eq!(
-        qs[0].reason.as_deref(),
-        Some("no cue or speaker near the quote")
-    );
+    assert_eq!(qs[0].reason, Some(SpeakerReason::NoCueOrSpeakerNear));
     // "I" cannot be resolved
     let q = &quotes("“I was there,” I said.")[0];
     assert_eq!(
         (speaker(q), q.speaker_canonical.as_deref()),
         (Some("I"), None)
     );
-    assert_eq!(q.reason.as_deref(), Some("first- or second-person pronoun"));
+    assert_eq!(q.reason, Some(SpeakerReason::FirstOrSecondPerson));
 }
 
 #[test]
@@ -667,7 +667,7 @@ fn names_resolve_without_ner_to_their_fullest_form() {
         (
             speaker(q),
             q.speaker_canonical.as_deref(),
-            q.speaker_label.as_deref()
+            q.speaker_label.map(|l| l.as_str())
         ),
         (Some("Pashinian"), Some("Nikol Pashinian"), None)
     );
@@ -687,7 +687,7 @@ fn cue_lexicon_from_a_file() {
     })
     .unwrap();
     let text = "Hill stated that the talks failed. Hill said that the talks resumed.";
-    let qs = x.extract(text, &analyse(text, &TextConfig::default()), &[]);
+    let qs = x.extract(&analyse(text, &TextConfig::default()), &[]);
     assert_eq!(qs.len(), 1);
     assert_eq!(qs[0].text, "the talks resumed");
     std::fs::write(&path, "said noun-ish\n").unwrap();
@@ -743,8 +743,8 @@ fn polnear_dev_scores() {
         .iter()
         .map(|g| {
             let doc = analyse(&g.article.text, &TextConfig::default());
-            let qs = x.extract(&g.article.text, &doc, &[]);
-            check_invariants(&g.article.text, &doc, &qs);
+            let qs = x.extract(&doc, &[]);
+            check_invariants(&doc, &qs);
             qs
         })
         .collect();
@@ -838,14 +838,12 @@ fn polnear_train_diagnosis() {
     let mut wrong: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut tally: std::collections::BTreeMap<String, Pair> = Default::default();
     for g in &gold {
-        let text = &g.article.text;
-        let chars = CharIndex::new(text);
-        let doc = analyse(text, &TextConfig::default());
-        let qs = x.extract(text, &doc, &[]);
+        let doc = analyse(&g.article.text, &TextConfig::default());
+        let qs = x.extract(&doc, &[]);
         let ctx = |s: Span| {
             let a = s.start.saturating_sub(60);
-            let b = (s.end + 40).min(chars.len());
-            chars.slice(text, Span::new(a, b)).replace('\n', " ")
+            let b = (s.end + 40).min(doc.chars().len());
+            doc.slice(Span::new(a, b)).replace('\n', " ")
         };
         for q in g.quotes.iter().filter(|q| !q.direct) {
             let (lo, hi) = (q.content[0].start, q.content.last().unwrap().end);
@@ -853,17 +851,13 @@ fn polnear_train_diagnosis() {
             if qs.iter().any(|p| ov(c, p.span) >= 0.3) {
                 continue;
             }
-            let cue: Vec<String> = q
-                .cue
-                .iter()
-                .map(|&s| chars.slice(text, s).to_lowercase())
-                .collect();
-            let src: Vec<&str> = q.source.iter().map(|&s| chars.slice(text, s)).collect();
+            let cue: Vec<String> = q.cue.iter().map(|&s| doc.slice(s).to_lowercase()).collect();
+            let src: Vec<&str> = q.source.iter().map(|&s| doc.slice(s)).collect();
             let whole = Span::new(lo.min(q.cue.first().map_or(lo, |s| s.start)), hi);
             missed.entry(cue.join(" ")).or_default().push(format!(
                 "[{}] <{}> {}",
                 src.join(" "),
-                chars.slice(text, c).chars().take(60).collect::<String>(),
+                doc.slice(c).chars().take(60).collect::<String>(),
                 ctx(whole)
             ));
         }
@@ -1221,13 +1215,13 @@ fn things_and_perceptions_say_nothing() {
 fn unresolved_speakers_say_so() {
     let q = &quotes("He said the talks had failed.")[0];
     assert_eq!(speaker(q), Some("He"));
-    assert_eq!(q.reason.as_deref(), Some(newsmine::quotes::UNRESOLVED));
+    assert_eq!(q.reason, Some(SpeakerReason::Unresolved));
     let q = &quotes("The ministry said the talks had failed.")[0];
     assert_eq!(q.speaker_canonical, None);
-    assert_eq!(q.reason.as_deref(), Some("unresolved"));
+    assert_eq!(q.reason, Some(SpeakerReason::Unresolved));
     // an anonymous source is unnamed, not unresolved
     let q = &quotes("A source said the talks had failed.")[0];
-    assert_eq!(q.reason.as_deref(), Some("unnamed speaker"));
+    assert_eq!(q.reason, Some(SpeakerReason::UnnamedSpeaker));
 }
 
 #[test]
@@ -1329,7 +1323,7 @@ fn an_unnamed_document_speaks_for_the_organisation_that_spoke_last_or_nobody() {
     let q = find(&qs, "the prisoners");
     assert_eq!(speaker(q), Some("The statement"));
     assert_eq!(q.speaker_canonical, None);
-    assert_eq!(q.reason.as_deref(), Some(newsmine::quotes::UNRESOLVED));
+    assert_eq!(q.reason, Some(SpeakerReason::Unresolved));
 }
 
 #[test]

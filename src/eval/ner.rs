@@ -223,7 +223,7 @@ pub fn run_path(
             ..Default::default()
         };
         let doc = crate::text::analyse(&article.text, text);
-        count_segmentation(seg, d, &gold[i], &doc, &article.text);
+        count_segmentation(seg, d, &gold[i], &doc);
         analyses.push(Analysis {
             article,
             doc,
@@ -245,7 +245,7 @@ pub fn run_path(
         let tags = model.tag_batch(batch)?;
         for (a, t) in batch.iter().zip(&tags) {
             for (k, (_, post)) in steps.iter().enumerate() {
-                let ents = crate::ner::entities_with(&a.article.text, &a.doc, t, *post);
+                let ents = crate::ner::entities_with(&a.doc, t, *post);
                 pred[k].push(char_spans(&ents));
             }
         }
@@ -355,7 +355,6 @@ fn count_segmentation(
     doc: &[ConllSentence],
     gold: &[(usize, usize, EntityLabel)],
     run: &crate::text::Doc,
-    text: &str,
 ) {
     seg.documents += 1;
     seg.conll_sentences += doc.len();
@@ -378,7 +377,7 @@ fn count_segmentation(
     seg.run_sentences_over_lines += run
         .sentences
         .iter()
-        .filter(|s| run.chars.slice(text, s.span).contains('\n'))
+        .filter(|s| run.slice(s.span).contains('\n'))
         .count();
 }
 
@@ -403,7 +402,7 @@ impl fmt::Display for RunPathReport {
         )?;
         writeln!(
             f,
-            "NER cache: {} sentences looked up, {} hits",
+            "NER cache: {} model inputs looked up (sentences; whole articles with a document-context model), {} hits",
             self.cache.lookups, self.cache.hits
         )?;
         writeln!(

@@ -59,15 +59,15 @@ pub fn evaluate(
         let mut d: Vec<Vec<Quote>> = Vec::new();
         let mut w: Vec<Vec<Quote>> = Vec::new();
         for a in &batch {
-            d.push(kept.extract(&a.article.text, &a.doc, &a.entities));
-            w.push(wide.extract(&a.article.text, &a.doc, &a.entities));
+            d.push(kept.extract(&a.doc, &a.entities));
+            w.push(wide.extract(&a.doc, &a.entities));
         }
         if let Some(m) = model {
             for quotes in [&mut d, &mut w] {
                 let mut items: Vec<_> = batch
                     .iter_mut()
                     .zip(quotes.iter_mut())
-                    .map(|(a, q)| (a.article.text.as_str(), &a.doc, q))
+                    .map(|(a, q)| (&a.doc, q))
                     .collect();
                 m.score(&mut items)?;
             }

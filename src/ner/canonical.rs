@@ -2,7 +2,7 @@
 //! articles: "Pashinian" → "Nikol Pashinian", "Russia's" → "Russia", "TWG" → "Trilateral Working
 //! Group", and "the ministry" → "Russian Foreign Ministry" when an earlier ORG ends in "Ministry".
 use super::{Entity, EntityLabel};
-use crate::text::{CharIndex, Doc, Span};
+use crate::text::{Doc, Span};
 
 /// Head nouns that a definite description ("the ministry") uses to refer back to an organisation
 /// or place named earlier in the article.
@@ -103,11 +103,11 @@ fn is_demonym(word: &str) -> bool {
 
 /// Joins a nationality adjective to the organisation right after it: "Russian" (MISC) +
 /// "Foreign Ministry" (ORG) is one organisation, "the Russian Foreign Ministry".
-pub fn merge_demonym_orgs(text: &str, chars: &CharIndex, entities: &mut Vec<Entity>) {
+pub fn merge_demonym_orgs(doc: &Doc, entities: &mut Vec<Entity>) {
     let mut i = 0;
     while i + 1 < entities.len() {
         let (a, b) = (&entities[i], &entities[i + 1]);
-        let gap = chars.slice(text, Span::new(a.span.end, b.span.start));
+        let gap = doc.slice(Span::new(a.span.end, b.span.start));
         if a.label == EntityLabel::MISC
             && b.label == EntityLabel::ORG
             && gap == " "
@@ -117,7 +117,7 @@ pub fn merge_demonym_orgs(text: &str, chars: &CharIndex, entities: &mut Vec<Enti
             let span = Span::new(a.span.start, b.span.end);
             let merged = Entity {
                 span,
-                text: chars.slice(text, span).to_string(),
+                text: doc.slice(span).to_string(),
                 score: (a.score + b.score) / 2.0,
                 ..b.clone()
             };
@@ -215,24 +215,23 @@ pub fn link(entities: &mut [Entity]) {
 
 /// Adds definite descriptions ("the ministry") that refer back to an earlier ORG/LOC whose name
 /// ends in the same head noun, as mentions of that entity (score 0: found by rule, not model).
-pub fn add_nominal_mentions(text: &str, doc: &Doc, entities: &mut Vec<Entity>) {
+pub fn add_nominal_mentions(doc: &Doc, entities: &mut Vec<Entity>) {
     if entities.is_empty() {
         return;
     }
-    let chars: &CharIndex = &doc.chars;
     let mut added = Vec::new();
     for (i, tok) in doc.tokens.iter().enumerate() {
         if i == 0 {
             continue;
         }
-        let word = chars.slice(text, tok.span);
-        let prev = chars.slice(text, doc.tokens[i - 1].span);
+        let word = doc.slice(tok.span);
+        let prev = doc.slice(doc.tokens[i - 1].span);
         if !(prev == "the" || prev == "The") || !NOMINAL_HEADS.contains(&word) {
             continue;
         }
         // a following capitalised word means a new name ("the Ministry of Defence"), not a reference
         if let Some(next) = doc.tokens.get(i + 1) {
-            let nw = chars.slice(text, next.span);
+            let nw = doc.slice(next.span);
             if nw == "of" || nw.chars().next().is_some_and(|c| c.is_uppercase()) {
                 continue;
             }
@@ -253,7 +252,7 @@ pub fn add_nominal_mentions(text: &str, doc: &Doc, entities: &mut Vec<Entity>) {
                 id: 0,
                 sentence: tok.sentence,
                 span,
-                text: chars.slice(text, span).to_string(),
+                text: doc.slice(span).to_string(),
                 label: a.label,
                 score: 0.0,
                 canonical: a.canonical.clone(),

@@ -26,8 +26,9 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
     Ok(read_conll_documents(path)?.into_iter().flatten().collect())
 }
 
-/// The sentences of a CoNLL file by document (`-DOCSTART-` lines; a file without them, such as
-/// WNUT-17, is one document).
+/// The sentences of a CoNLL file by document (`-DOCSTART-` lines). A file without them, such as
+/// WNUT-17 (unrelated tweets), has no documents: each sentence is one alone, so a document-context
+/// model is not shown strangers' tweets as context.
 pub fn read_conll_documents(path: &Path) -> Result<Vec<Vec<ConllSentence>>> {
     let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = String::from_utf8_lossy(&raw);
@@ -75,6 +76,9 @@ pub fn read_conll_documents(path: &Path) -> Result<Vec<Vec<ConllSentence>>> {
     }
     // IOB1 → IOB2 (in `flush`) is a no-op on IOB2 input, so it is always safe.
     flush(&mut docs, &mut words, &mut tags);
+    if !text.lines().any(|l| l.starts_with("-DOCSTART-")) {
+        docs = docs.into_iter().flatten().map(|s| vec![s]).collect();
+    }
     docs.retain(|d| !d.is_empty());
     Ok(docs)
 }
@@ -100,5 +104,8 @@ mod tests {
         let docs = read_conll_documents(&p).unwrap();
         assert_eq!(docs.iter().map(|d| d.len()).collect::<Vec<_>>(), [2, 1]);
         assert_eq!(docs[1][0].tags, ["B-PER"]);
+        std::fs::write(&p, "Peter\tB-person\n\nsaw\tO\n").unwrap();
+        let tweets = read_conll_documents(&p).unwrap();
+        assert_eq!(tweets.iter().map(|d| d.len()).collect::<Vec<_>>(), [1, 1]);
     }
 }

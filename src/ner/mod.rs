@@ -45,17 +45,12 @@ impl PostProcess {
 }
 
 /// Entities of one article from the word labels of its sentences.
-pub fn entities_from_tags(
-    text: &str,
-    doc: &crate::text::Doc,
-    tags: &[Vec<model::WordTag>],
-) -> Vec<Entity> {
-    entities_with(text, doc, tags, PostProcess::RUN)
+pub fn entities_from_tags(doc: &crate::text::Doc, tags: &[Vec<model::WordTag>]) -> Vec<Entity> {
+    entities_with(doc, tags, PostProcess::RUN)
 }
 
 /// Entities of one article from the word labels of its sentences, with the given post-processing.
 pub fn entities_with(
-    text: &str,
     doc: &crate::text::Doc,
     tags: &[Vec<model::WordTag>],
     post: PostProcess,
@@ -65,7 +60,7 @@ pub fn entities_with(
         let toks = doc.sentence_tokens(s);
         let labels: Vec<usize> = sent_tags.iter().map(|t| t.label).collect();
         for (mut lo, hi, label) in decode::spans(&labels) {
-            let word = |i: usize| toks.get(i).map_or("", |t| doc.chars.slice(text, t.span));
+            let word = |i: usize| toks.get(i).map_or("", |t| doc.slice(t.span));
             while post.trim_punctuation && lo < hi && !word(lo).chars().any(char::is_alphanumeric) {
                 lo += 1;
             }
@@ -81,7 +76,7 @@ pub fn entities_with(
                 id: out.len(),
                 sentence: s,
                 span,
-                text: doc.chars.slice(text, span).to_string(),
+                text: doc.slice(span).to_string(),
                 label,
                 score,
                 canonical: String::new(),
@@ -93,11 +88,11 @@ pub fn entities_with(
         canonical::harmonise_labels(&mut out);
     }
     if post.merge_demonyms {
-        canonical::merge_demonym_orgs(text, &doc.chars, &mut out);
+        canonical::merge_demonym_orgs(doc, &mut out);
     }
     canonical::link(&mut out);
     if post.nominal_mentions {
-        canonical::add_nominal_mentions(text, doc, &mut out);
+        canonical::add_nominal_mentions(doc, &mut out);
     }
     out
 }
@@ -121,7 +116,7 @@ impl NerModel {
                 an.doc
                     .sentence_tokens(s)
                     .iter()
-                    .map(|t| model_word(an.doc.chars.slice(&an.article.text, t.span)))
+                    .map(|t| model_word(an.doc.slice(t.span)))
                     .collect::<Words<'_>>()
             });
             if self.context_tokens == 0 {
@@ -174,7 +169,7 @@ impl crate::component::Component for NerModel {
     fn process(&self, batch: &mut [crate::doc::Analysis]) -> crate::Result<()> {
         let tags = self.tag_batch(batch)?;
         for (an, tags) in batch.iter_mut().zip(tags) {
-            an.entities = entities_from_tags(&an.article.text, &an.doc, &tags);
+            an.entities = entities_from_tags(&an.doc, &tags);
         }
         Ok(())
     }

@@ -50,11 +50,9 @@ impl Pipeline {
                 });
                 let (doc, failures) = match analysed {
                     Ok(doc) => (doc, Vec::new()),
+                    // the text without segmentation: later stages still read it
                     Err(panic) => (
-                        text::Doc {
-                            chars: text::CharIndex::new(&article.text),
-                            ..Default::default()
-                        },
+                        text::Doc::new(&article.text),
                         vec![crate::doc::StageFailure::new("text", panic_message(&panic))],
                     ),
                 };
@@ -760,7 +758,7 @@ impl Batches<'_> {
                 let error = InputError {
                     source: article.source.clone(),
                     record: String::new(),
-                    kind: "duplicate_id".into(),
+                    kind: crate::corpus::InputErrorKind::DuplicateId,
                     message: format!(
                         "article id {:?} is already the id of {first} (kept); this record is left out",
                         article.id
@@ -824,7 +822,7 @@ impl Batches<'_> {
             summary.unresolved_speakers += a
                 .quotes
                 .iter()
-                .filter(|q| q.reason.as_deref() == Some(crate::doc::UNRESOLVED))
+                .filter(|q| q.reason == Some(crate::doc::SpeakerReason::Unresolved))
                 .count();
         }
         summary.articles += 1;

@@ -18,13 +18,8 @@ const LONG_PIECE: usize = 400;
 const KEEP_CHARS: usize = 160;
 
 /// The pair for the statement made of `rows` (indices into `quotes`, as grouped by
-/// [`crate::doc::statements`]). `chars` is the article text as chars.
-pub fn statement_pair(
-    chars: &[char],
-    doc: &Doc,
-    quotes: &[Quote],
-    rows: &[usize],
-) -> (String, String) {
+/// [`crate::doc::statements`]).
+pub fn statement_pair(doc: &Doc, quotes: &[Quote], rows: &[usize]) -> (String, String) {
     let qs: Vec<&Quote> = rows.iter().filter_map(|&k| quotes.get(k)).collect();
     let Some(first) = qs.first() else {
         return (String::new(), String::new());
@@ -42,21 +37,17 @@ pub fn statement_pair(
     }
     let mut all: Vec<Span> = marks.iter().map(|m| m.0).collect();
     all.extend(speaker.map(|s| s.1));
-    let lo = all
-        .iter()
-        .map(|s| s.start)
-        .min()
-        .unwrap_or(0)
-        .min(chars.len());
+    let len = doc.chars().len();
+    let lo = all.iter().map(|s| s.start).min().unwrap_or(0).min(len);
     let hi = all
         .iter()
         .map(|s| s.end)
         .max()
         .unwrap_or(0)
-        .min(chars.len())
+        .min(len)
         .max(lo);
-    let (start, end) = window(doc, lo, hi, chars.len());
-    (a, render(chars, Span::new(start, end), &mut marks))
+    let (start, end) = window(doc, lo, hi, len);
+    (a, render(doc, Span::new(start, end), &mut marks))
 }
 
 /// The sentences around `[lo, hi)`, at most [`SIDE_CHARS`] beyond it on each side.
@@ -75,10 +66,11 @@ fn window(doc: &Doc, lo: usize, hi: usize, len: usize) -> (usize, usize) {
     )
 }
 
-/// `chars[window]` with each mark's span wrapped in its open/close chars; long content pieces
-/// shortened in the middle. Marks that overlap a previous one are left out (rows never overlap;
-/// a cue inside a content piece would).
-fn render(chars: &[char], window: Span, marks: &mut [(Span, char, char)]) -> String {
+/// The text of `window` with each mark's span wrapped in its open/close chars; long content
+/// pieces shortened in the middle. Marks that overlap a previous one are left out (rows never
+/// overlap; a cue inside a content piece would).
+fn render(doc: &Doc, window: Span, marks: &mut [(Span, char, char)]) -> String {
+    let text = |s: usize, e: usize| doc.slice(Span::new(s, e));
     marks.sort_by_key(|m| (m.0.start, m.0.end));
     let mut out = String::new();
     let mut at = window.start;
@@ -87,20 +79,20 @@ fn render(chars: &[char], window: Span, marks: &mut [(Span, char, char)]) -> Str
         if s < at || s >= e {
             continue;
         }
-        out.extend(&chars[at..s]);
+        out.push_str(text(at, s));
         out.push(open);
         if open == '«' && e - s > LONG_PIECE {
-            out.extend(&chars[s..s + KEEP_CHARS]);
+            out.push_str(text(s, s + KEEP_CHARS));
             out.push_str(" … ");
-            out.extend(&chars[e - KEEP_CHARS..e]);
+            out.push_str(text(e - KEEP_CHARS, e));
         } else {
-            out.extend(&chars[s..e]);
+            out.push_str(text(s, e));
         }
         out.push(close);
         at = e;
     }
     if at < window.end {
-        out.extend(&chars[at..window.end]);
+        out.push_str(text(at, window.end));
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -134,10 +126,7 @@ mod tests {
     }
 
     fn doc(text: &str, sentences: &[&str]) -> Doc {
-        let mut d = Doc {
-            chars: crate::doc::CharIndex::new(text),
-            ..Default::default()
-        };
+        let mut d = Doc::new(text);
         for s in sentences {
             let b = text.find(s).unwrap();
             let start = text[..b].chars().count();
@@ -161,8 +150,7 @@ mod tests {
             ],
         );
         let q = quote(text, "a profit of $3 billion", "reported", "The company");
-        let chars: Vec<char> = text.chars().collect();
-        let (a, b) = statement_pair(&chars, &d, &[q], &[0]);
+        let (a, b) = statement_pair(&d, &[q], &[0]);
         assert_eq!(a, "reported | The company");
         assert_eq!(b, "The company {reported} «a profit of $3 billion».");
     }
@@ -173,8 +161,7 @@ mod tests {
         let text = format!("He said {long}.");
         let d = doc(&text, &[&text]);
         let q = quote(&text, &long, "said", "He");
-        let chars: Vec<char> = text.chars().collect();
-        let (_, b) = statement_pair(&chars, &d, &[q], &[0]);
+        let (_, b) = statement_pair(&d, &[q], &[0]);
         assert!(b.starts_with("He {said} «start word"), "{b}");
         assert!(b.contains(" … ") && b.ends_with("word end»."), "{b}");
         assert!(b.chars().count() < 400);
@@ -183,7 +170,7 @@ mod tests {
     #[test]
     fn no_rows_is_an_empty_pair_not_a_panic() {
         assert_eq!(
-            statement_pair(&[], &Doc::default(), &[], &[3]),
+            statement_pair(&Doc::default(), &[], &[3]),
             (String::new(), String::new())
         );
     }

@@ -64,16 +64,11 @@ pub fn quote_net(root: &nn::Path, bert: &rust_bert::bert::BertConfig) -> PairCla
 }
 
 /// The pairs of an article's statements (grouped by [`statements`]), with the groups.
-pub fn article_pairs(
-    text: &str,
-    doc: &Doc,
-    quotes: &[Quote],
-) -> (Vec<Vec<usize>>, Vec<(String, String)>) {
-    let chars: Vec<char> = text.chars().collect();
+pub fn article_pairs(doc: &Doc, quotes: &[Quote]) -> (Vec<Vec<usize>>, Vec<(String, String)>) {
     let groups = statements(quotes);
     let pairs = groups
         .iter()
-        .map(|g| input::statement_pair(&chars, doc, quotes, g))
+        .map(|g| input::statement_pair(doc, quotes, g))
         .collect();
     (groups, pairs)
 }
@@ -142,17 +137,17 @@ impl QuoteModel {
 
     /// Sets each row's `confidence` (its statement's) in every article, all statements of the
     /// batch in one model call.
-    pub fn score(&self, articles: &mut [(&str, &Doc, &mut Vec<Quote>)]) -> Result<()> {
+    pub fn score(&self, articles: &mut [(&Doc, &mut Vec<Quote>)]) -> Result<()> {
         let mut all = Vec::new();
         let mut groups = Vec::new();
-        for (text, doc, quotes) in articles.iter() {
-            let (g, p) = article_pairs(text, doc, quotes);
+        for (doc, quotes) in articles.iter() {
+            let (g, p) = article_pairs(doc, quotes);
             all.extend(p);
             groups.push(g);
         }
         let conf = self.predict(&all)?;
         let mut next = conf.iter();
-        for ((_, _, quotes), g) in articles.iter_mut().zip(groups) {
+        for ((_, quotes), g) in articles.iter_mut().zip(groups) {
             for rows in g {
                 let c = next.next().copied().unwrap_or(0.0);
                 for k in rows {
@@ -187,10 +182,8 @@ impl Component for QuoteModel {
     }
 
     fn process(&self, batch: &mut [Analysis]) -> Result<()> {
-        let mut items: Vec<(&str, &Doc, &mut Vec<Quote>)> = batch
-            .iter_mut()
-            .map(|a| (a.article.text.as_str(), &a.doc, &mut a.quotes))
-            .collect();
+        let mut items: Vec<(&Doc, &mut Vec<Quote>)> =
+            batch.iter_mut().map(|a| (&a.doc, &mut a.quotes)).collect();
         self.score(&mut items)?;
         for a in batch.iter_mut() {
             keep_confident(&mut a.quotes, self.threshold);

@@ -71,7 +71,7 @@ impl StanceStage {
     /// The units of one article that are relevant enough to classify, for every target.
     fn units(&self, index: usize, a: &Analysis, out: &mut Vec<Pending>) {
         let text = &a.article.text;
-        let slice = |s: Span| a.doc.chars.slice(text, s);
+        let slice = |s: Span| a.doc.slice(s);
         // Sentences and paragraphs are read with the headline when the model was trained so
         // (a quote is the speaker's, not the outlet's); only the context the model reads is
         // kept, so that cache keys of other models stay those of the unit alone.

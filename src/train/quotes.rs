@@ -59,8 +59,8 @@ fn propose(
             &mut times,
         );
         for (g, a) in chunk.iter().zip(batch) {
-            let quotes = rules.extract(&a.article.text, &a.doc, &a.entities);
-            let (groups, texts) = article_pairs(&a.article.text, &a.doc, &quotes);
+            let quotes = rules.extract(&a.doc, &a.entities);
+            let (groups, texts) = article_pairs(&a.doc, &quotes);
             let pairs = texts
                 .iter()
                 .map(|(x, y)| pair::encode(tok, x, y, max_tokens))

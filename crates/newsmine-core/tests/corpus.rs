@@ -1,6 +1,8 @@
 //! Reading inputs: good files become articles, each bad record becomes exactly one error, and
 //! reading goes on.
-use newsmine_core::corpus::{content_id, read_inputs, Article, Format, InputError, ReadOptions};
+use newsmine_core::corpus::{
+    content_id, read_inputs, Article, Format, InputError, InputErrorKind, ReadOptions,
+};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -35,7 +37,13 @@ fn rel(source: &str) -> String {
 fn kinds(errors: &[InputError]) -> Vec<(String, String, String)> {
     errors
         .iter()
-        .map(|e| (rel(&e.source), e.record.clone(), e.kind.clone()))
+        .map(|e| {
+            (
+                rel(&e.source),
+                e.record.clone(),
+                e.kind.as_str().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -195,7 +203,7 @@ fn broken_folder_gives_one_error_per_bad_record() {
 fn malformed_json_error_carries_the_serde_message() {
     let (_, errors) = read(&[data("broken/mixed.jsonl")], &ReadOptions::default());
     let e = &errors[0];
-    assert_eq!(e.kind, "malformed_json");
+    assert_eq!(e.kind, InputErrorKind::MalformedJson);
     assert!(
         e.message.contains("EOF") || e.message.contains("line 1"),
         "{}",
@@ -215,7 +223,7 @@ fn eleven_megabyte_article_is_too_large() {
     assert_eq!(articles.len(), 1, "the small file is still read");
     assert_eq!(errors.len(), 1);
     let e = &errors[0];
-    assert_eq!(e.kind, "too_large");
+    assert_eq!(e.kind, InputErrorKind::TooLarge);
     let size = fs::metadata(&big).expect("metadata").len().to_string();
     assert!(
         e.message.contains(&size) && e.message.contains("5000000"),

@@ -10,28 +10,30 @@ fn seed() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn slices(text: &str, doc: &Doc, spans: impl Iterator<Item = Span>) -> Vec<String> {
-    spans.map(|s| doc.chars.slice(text, s).to_owned()).collect()
+fn slices(doc: &Doc, spans: impl Iterator<Item = Span>) -> Vec<String> {
+    spans.map(|s| doc.slice(s).to_owned()).collect()
 }
 
 fn sentences(text: &str) -> Vec<String> {
     let doc = analyse(text, &TextConfig::default());
-    slices(text, &doc, doc.sentences.iter().map(|s| s.span))
+    slices(&doc, doc.sentences.iter().map(|s| s.span))
 }
 
 fn tokens(text: &str) -> Vec<String> {
     let doc = analyse(text, &TextConfig::default());
-    slices(text, &doc, doc.tokens.iter().map(|t| t.span))
+    slices(&doc, doc.tokens.iter().map(|t| t.span))
 }
 
 /// Every invariant the later stages rely on.
 fn check_invariants(text: &str, doc: &Doc) {
+    assert_eq!(doc.text(), text, "the Doc's text is the text given");
+    assert_eq!(doc.chars().len(), text.chars().count());
     let trimmed = |s: &str| !s.is_empty() && s.trim() == s;
     for p in &doc.paragraphs {
-        assert!(trimmed(doc.chars.slice(text, *p)), "paragraph {p:?}");
+        assert!(trimmed(doc.slice(*p)), "paragraph {p:?}");
     }
     for (i, s) in doc.sentences.iter().enumerate() {
-        assert!(trimmed(doc.chars.slice(text, s.span)), "sentence {s:?}");
+        assert!(trimmed(doc.slice(s.span)), "sentence {s:?}");
         assert!(
             doc.paragraphs[s.paragraph].contains(&s.span),
             "sentence {i} outside its paragraph"
@@ -44,7 +46,7 @@ fn check_invariants(text: &str, doc: &Doc) {
         );
     }
     for t in &doc.tokens {
-        assert!(trimmed(doc.chars.slice(text, t.span)), "token {t:?}");
+        assert!(trimmed(doc.slice(t.span)), "token {t:?}");
         // skipped spans are sorted: only the first one ending after the token can overlap it
         let k = doc.skipped.partition_point(|(s, _)| s.end <= t.span.start);
         assert!(
@@ -69,7 +71,7 @@ fn seed_article_junk_is_skipped() {
     let junk: Vec<(String, &str)> = doc
         .skipped
         .iter()
-        .map(|(s, r)| (doc.chars.slice(&text, *s).to_owned(), *r))
+        .map(|(s, r)| (doc.slice(*s).to_owned(), *r))
         .collect();
     let caption = "A view of the Russian Foreign Ministry building in Moscow (file photo)";
     assert_eq!(
@@ -84,7 +86,7 @@ fn seed_article_junk_is_skipped() {
         ]
     );
     // the second copy of the caption is the skipped one
-    let first_caption = text.find(caption).map(|b| doc.chars.char_of_byte(b));
+    let first_caption = text.find(caption).map(|b| doc.chars().char_of_byte(b));
     assert!(first_caption.is_some_and(|c| c < doc.skipped[1].0.start));
     check_invariants(&text, &doc);
 }
@@ -93,7 +95,7 @@ fn seed_article_junk_is_skipped() {
 fn seed_article_paragraphs_and_sentences() {
     let text = seed();
     let doc = analyse(&text, &TextConfig::default());
-    let paragraphs = slices(&text, &doc, doc.paragraphs.iter().copied());
+    let paragraphs = slices(&doc, doc.paragraphs.iter().copied());
     assert_eq!(paragraphs.len(), 13, "{paragraphs:#?}");
     assert_eq!(
         paragraphs[0],
@@ -105,7 +107,7 @@ fn seed_article_paragraphs_and_sentences() {
     );
     assert!(paragraphs[12].ends_with("Iran, and Türkiye."));
 
-    let sentences = slices(&text, &doc, doc.sentences.iter().map(|s| s.span));
+    let sentences = slices(&doc, doc.sentences.iter().map(|s| s.span));
     let trump = "In August 2025, Armenian Prime Minister Nikol Pashinian and Azerbaijani President Ilham \
                  Aliyev witnessed their foreign ministers initial a peace agreement at the White House in \
                  Washington in the presence of U.S. President Donald Trump.";
@@ -139,9 +141,9 @@ fn multibyte_offsets_are_exact() {
     let chars: Vec<char> = text.chars().collect();
     for t in &doc.tokens {
         let by_chars: String = chars[t.span.start..t.span.end].iter().collect();
-        assert_eq!(doc.chars.slice(text, t.span), by_chars);
+        assert_eq!(doc.slice(t.span), by_chars);
     }
-    let toks = slices(text, &doc, doc.tokens.iter().map(|t| t.span));
+    let toks = slices(&doc, doc.tokens.iter().map(|t| t.span));
     assert_eq!(
         toks,
         [
@@ -170,7 +172,7 @@ fn multibyte_offsets_are_exact() {
     // "Հայաստան" is 8 chars (16 bytes): offsets are in chars
     assert_eq!(doc.tokens[0].span, Span::new(0, 8));
     assert_eq!(doc.tokens[1].span, Span::new(9, 13));
-    let sentences = slices(text, &doc, doc.sentences.iter().map(|s| s.span));
+    let sentences = slices(&doc, doc.sentences.iter().map(|s| s.span));
     assert_eq!(
         sentences,
         [

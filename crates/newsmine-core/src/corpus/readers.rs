@@ -4,7 +4,7 @@
 //! corpus larger than RAM streams through. Every problem with the input becomes an `InputError`
 //! and reading goes on with the next record; nothing here panics on bad data.
 use super::html;
-use super::{Article, InputError};
+use super::{Article, InputError, InputErrorKind};
 use crate::text::{clean, CharIndex};
 use sha2::{Digest, Sha256};
 use std::collections::{HashSet, VecDeque};
@@ -210,7 +210,7 @@ fn unsupported(path: &Path) -> InputError {
     InputError {
         source: path.display().to_string(),
         record: String::new(),
-        kind: "unsupported".into(),
+        kind: InputErrorKind::Unsupported,
         message: "compressed files are not read; decompress them first (e.g. `gunzip -k`)".into(),
     }
 }
@@ -219,7 +219,7 @@ fn io_error(source: &str, e: &io::Error) -> InputError {
     InputError {
         source: source.to_owned(),
         record: String::new(),
-        kind: "io".into(),
+        kind: InputErrorKind::Io,
         message: e.to_string(),
     }
 }
@@ -364,7 +364,7 @@ impl InputFile {
             None => Box::new(BufReader::new(io::stdin())),
             Some(path) => match File::open(path) {
                 Ok(file) => Box::new(BufReader::with_capacity(64 * 1024, file)),
-                Err(e) => return one(Err(ctx.file_error("io", e.to_string()))),
+                Err(e) => return one(Err(ctx.file_error(InputErrorKind::Io, e.to_string()))),
             },
         };
         match self.format {
@@ -401,16 +401,21 @@ struct Fields {
 }
 
 impl Context {
-    fn error(&self, record: Option<u64>, kind: &str, message: impl Into<String>) -> InputError {
+    fn error(
+        &self,
+        record: Option<u64>,
+        kind: InputErrorKind,
+        message: impl Into<String>,
+    ) -> InputError {
         InputError {
             source: self.source.clone(),
             record: record.map(|r| r.to_string()).unwrap_or_default(),
-            kind: kind.into(),
+            kind,
             message: message.into(),
         }
     }
 
-    fn file_error(&self, kind: &str, message: impl Into<String>) -> InputError {
+    fn file_error(&self, kind: InputErrorKind, message: impl Into<String>) -> InputError {
         self.error(None, kind, message)
     }
 
@@ -418,13 +423,17 @@ impl Context {
         let message = format!(
             "{what} is {bytes} bytes, over the limit of {limit} bytes; raise it with --max-article-bytes"
         );
-        self.error(record, "too_large", message)
+        self.error(record, InputErrorKind::TooLarge, message)
     }
 
     /// Checks a record's text: not blank, not over the limit.
     fn check_text(&self, record: Option<u64>, text: &str) -> Result<(), InputError> {
         if text.trim().is_empty() {
-            return Err(self.error(record, "empty", "the text is empty or only whitespace"));
+            return Err(self.error(
+                record,
+                InputErrorKind::Empty,
+                "the text is empty or only whitespace",
+            ));
         }
         if text.len() > self.max_bytes {
             return Err(self.too_large(record, "the text", text.len() as u64, self.max_bytes));
@@ -476,14 +485,14 @@ impl Context {
         let mut bytes = Vec::new();
         let cap = (limit as u64).saturating_add(1);
         if let Err(e) = input.by_ref().take(cap).read_to_end(&mut bytes) {
-            return Err(self.file_error("io", e.to_string()));
+            return Err(self.file_error(InputErrorKind::Io, e.to_string()));
         }
         if bytes.len() > limit {
             // a file that grew since it was listed, or stdin: the true size is unknown
             let message = format!(
                 "the input is over the limit of {limit} bytes; raise it with --max-article-bytes"
             );
-            return Err(self.file_error("too_large", message));
+            return Err(self.file_error(InputErrorKind::TooLarge, message));
         }
         Ok(bytes)
     }
@@ -627,7 +636,7 @@ fn title_line(text: &str) -> String {
 
 fn read_txt(input: Input, ctx: &Context) -> Record {
     let bytes = ctx.read_all(input, ctx.max_bytes)?;
-    let (text, warnings) = decode(bytes).map_err(|m| ctx.file_error("binary", m))?;
+    let (text, warnings) = decode(bytes).map_err(|m| ctx.file_error(InputErrorKind::Binary, m))?;
     ctx.check_text(None, &text)?;
     let fields = Fields {
         title: title_line(&text),
@@ -638,13 +647,16 @@ fn read_txt(input: Input, ctx: &Context) -> Record {
 
 fn read_html(input: Input, ctx: &Context) -> Record {
     let bytes = ctx.read_all(input, ctx.max_bytes.saturating_mul(HTML_SIZE_FACTOR))?;
-    let (page, warnings) = decode(bytes).map_err(|m| ctx.file_error("binary", m))?;
+    let (page, warnings) = decode(bytes).map_err(|m| ctx.file_error(InputErrorKind::Binary, m))?;
     if page.trim().is_empty() {
-        return Err(ctx.file_error("empty", "the file is empty or only whitespace"));
+        return Err(ctx.file_error(
+            InputErrorKind::Empty,
+            "the file is empty or only whitespace",
+        ));
     }
-    let extracted = html::extract(&page).map_err(|m| ctx.file_error("html", m))?;
+    let extracted = html::extract(&page).map_err(|m| ctx.file_error(InputErrorKind::Html, m))?;
     if extracted.text.trim().is_empty() {
-        return Err(ctx.file_error("empty", "no article text found in the page"));
+        return Err(ctx.file_error(InputErrorKind::Empty, "no article text found in the page"));
     }
     ctx.check_text(None, &extracted.text)?;
     let title = if extracted.title.is_empty() {
@@ -680,17 +692,17 @@ fn read_html(input: Input, ctx: &Context) -> Record {
 fn sniff_binary(input: &mut Input, ctx: &Context) -> Option<InputError> {
     let start = match input.fill_buf() {
         Ok(buf) => buf,
-        Err(e) => return Some(ctx.file_error("io", e.to_string())),
+        Err(e) => return Some(ctx.file_error(InputErrorKind::Io, e.to_string())),
     };
     let start = &start[..start.len().min(SNIFF_BYTES)];
     let utf16 = start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]);
     if utf16 {
         return Some(ctx.file_error(
-            "binary",
+            InputErrorKind::Binary,
             "UTF-16 text: convert JSONL and CSV files to UTF-8",
         ));
     }
-    looks_binary(start).then(|| ctx.file_error("binary", binary_message(start)))
+    looks_binary(start).then(|| ctx.file_error(InputErrorKind::Binary, binary_message(start)))
 }
 
 /// A record's bytes as text, replacing invalid UTF-8 (and noting it).
@@ -752,7 +764,10 @@ impl JsonlRecords {
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         }
         let line = lossy(bytes, &mut warnings);
-        let malformed = |m: String| self.ctx.error(Some(record), "malformed_json", m);
+        let malformed = |m: String| {
+            self.ctx
+                .error(Some(record), InputErrorKind::MalformedJson, m)
+        };
         let value: serde_json::Value =
             serde_json::from_str(&line).map_err(|e| malformed(e.to_string()))?;
         let serde_json::Value::Object(mut map) = value else {
@@ -766,13 +781,15 @@ impl JsonlRecords {
             None | Some(serde_json::Value::Null) => {
                 return Err(self.ctx.error(
                     Some(record),
-                    "missing_text",
+                    InputErrorKind::MissingText,
                     "the record has no `text` field",
                 ))
             }
             Some(other) => {
                 let message = format!("`text` is {}, not a string", json_kind(&other));
-                return Err(self.ctx.error(Some(record), "missing_text", message));
+                return Err(self
+                    .ctx
+                    .error(Some(record), InputErrorKind::MissingText, message));
             }
         };
         self.ctx.check_text(Some(record), &text)?;
@@ -832,7 +849,7 @@ impl Iterator for JsonlRecords {
                     self.done = true;
                     return Some(Err(self.ctx.error(
                         Some(self.line + 1),
-                        "io",
+                        InputErrorKind::Io,
                         e.to_string(),
                     )));
                 }
@@ -840,9 +857,10 @@ impl Iterator for JsonlRecords {
             match read {
                 LineRead::Eof => {
                     self.done = true;
-                    let empty = self
-                        .ctx
-                        .file_error("empty", "no records: the file is empty or only whitespace");
+                    let empty = self.ctx.file_error(
+                        InputErrorKind::Empty,
+                        "no records: the file is empty or only whitespace",
+                    );
                     return (!self.seen).then_some(Err(empty));
                 }
                 LineRead::TooLong(len) => {
@@ -854,7 +872,11 @@ impl Iterator for JsonlRecords {
                          escapes and other fields); raise --max-article-bytes",
                         self.ctx.max_bytes
                     );
-                    return Some(Err(self.ctx.error(Some(self.line), "too_large", message)));
+                    return Some(Err(self.ctx.error(
+                        Some(self.line),
+                        InputErrorKind::TooLarge,
+                        message,
+                    )));
                 }
                 LineRead::Line => {
                     self.line += 1;
@@ -1167,7 +1189,7 @@ impl CsvRecords {
             Ok(Some(raw)) => raw,
             Err(e) => {
                 self.done = true;
-                return Some(Err(self.ctx.error(row, "io", e.to_string())));
+                return Some(Err(self.ctx.error(row, InputErrorKind::Io, e.to_string())));
             }
         };
         let mut lines = match raw {
@@ -1180,7 +1202,7 @@ impl CsvRecords {
                     self.cap(),
                     self.ctx.max_bytes
                 );
-                return Some(Err(self.ctx.error(row, "too_large", message)));
+                return Some(Err(self.ctx.error(row, InputErrorKind::TooLarge, message)));
             }
             RawRow::Unterminated => return Some(Err(self.unterminated(row))),
         };
@@ -1191,7 +1213,11 @@ impl CsvRecords {
             .flexible(true)
             .from_reader(bytes.as_slice());
         if let Err(e) = reader.read_byte_record(&mut self.record) {
-            return Some(Err(self.ctx.error(row, "malformed_csv", e.to_string())));
+            return Some(Err(self.ctx.error(
+                row,
+                InputErrorKind::MalformedCsv,
+                e.to_string(),
+            )));
         }
         // A row over several lines with the wrong field count: its quote most likely paired with
         // one in a later row. Read those rows again from the line after this row's first.
@@ -1208,7 +1234,7 @@ impl CsvRecords {
     fn unterminated(&self, row: Option<u64>) -> InputError {
         self.ctx.error(
             row,
-            "malformed_csv",
+            InputErrorKind::MalformedCsv,
             "a quoted field opened in this row is not closed where the row ends (unterminated \
              quote); reading went on at the next line",
         )
@@ -1221,15 +1247,17 @@ impl CsvRecords {
         } else {
             match self.read_row() {
                 None => {
-                    input_error = Some(
-                        self.ctx
-                            .file_error("empty", "no header and no records: the file is empty"),
-                    )
+                    input_error = Some(self.ctx.file_error(
+                        InputErrorKind::Empty,
+                        "no header and no records: the file is empty",
+                    ))
                 }
                 Some(Err(e)) => input_error = Some(e),
                 Some(Ok(())) => match Columns::from_header(&self.record) {
                     Ok(columns) => self.columns = Some(columns),
-                    Err(m) => input_error = Some(self.ctx.file_error("missing_text", m)),
+                    Err(m) => {
+                        input_error = Some(self.ctx.file_error(InputErrorKind::MissingText, m))
+                    }
                 },
             }
         }
@@ -1250,7 +1278,9 @@ impl CsvRecords {
                 rec.len(),
                 columns.count
             );
-            return Err(self.ctx.error(Some(row), "malformed_csv", message));
+            return Err(self
+                .ctx
+                .error(Some(row), InputErrorKind::MalformedCsv, message));
         }
         let mut warnings = Vec::new();
         let mut get = |i: Option<usize>| {
@@ -1268,9 +1298,11 @@ impl CsvRecords {
         let raw = rec.get(columns.text).unwrap_or_default();
         // CSV cannot tell an absent text from an empty one: both are "missing"
         if raw.is_empty() {
-            return Err(self
-                .ctx
-                .error(Some(row), "missing_text", "the `text` field is empty"));
+            return Err(self.ctx.error(
+                Some(row),
+                InputErrorKind::MissingText,
+                "the `text` field is empty",
+            ));
         }
         let text = lossy(raw, &mut warnings);
         self.ctx.check_text(Some(row), &text)?;

@@ -1,5 +1,5 @@
-//! The document model at the bottom of newsmine: an [`Article`] as read, its segmentation
-//! ([`Doc`]: paragraphs, sentences, tokens), what the stages assign to it ([`Entity`], [`Quote`],
+//! The document model at the bottom of newsmine: an [`Article`] as read, its text with its
+//! segmentation ([`Doc`]: paragraphs, sentences, tokens), what the stages assign to it ([`Entity`], [`Quote`],
 //! [`UnitStance`], [`ArticleStance`]) and the [`Analysis`] that carries them through the pipeline.
 //!
 //! This module imports no other module of the crate (a test in `tests/architecture.rs` keeps it
@@ -13,10 +13,11 @@ mod quote;
 mod stance;
 
 pub use entity::{Entity, EntityLabel};
-pub use quote::{statements, CueClass, Quote, QuoteKind, UNRESOLVED};
+pub use quote::{statements, CueClass, Quote, QuoteKind, SpeakerReason};
 pub use stance::{ArticleStance, Probs, StanceLabel, UnitKind, UnitStance};
 
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A char-offset range `[start, end)` into an article's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
@@ -100,10 +101,15 @@ pub struct Token {
     pub sentence: usize,
 }
 
-/// The segmentation of one article. Junk spans are excluded from paragraphs, sentences and tokens.
-#[derive(Clone, Debug, Default)]
+/// One article's text and its segmentation, as spaCy's `Doc`: a stage reads the text and the
+/// segmentation from one value. The text is the article text exactly as given (every offset
+/// refers to it); junk spans are excluded from paragraphs, sentences and tokens. The text stage
+/// (`text::analyse*`) makes the Doc of an article; [`Doc::new`] is one with no segmentation yet.
+#[derive(Clone, Debug)]
 pub struct Doc {
-    pub chars: CharIndex,
+    /// the text the offsets refer to (the Doc's own copy: a clone of the Doc shares it)
+    text: Arc<str>,
+    chars: CharIndex,
     /// page junk (navigation, size pickers, repeated captions), each with its reason
     pub skipped: Vec<(Span, &'static str)>,
     pub paragraphs: Vec<Span>,
@@ -111,7 +117,41 @@ pub struct Doc {
     pub tokens: Vec<Token>,
 }
 
+impl Default for Doc {
+    /// The Doc of the empty text.
+    fn default() -> Self {
+        Doc::new("")
+    }
+}
+
 impl Doc {
+    /// The Doc of `text` with no segmentation (no junk, paragraphs, sentences or tokens).
+    pub fn new(text: &str) -> Self {
+        Doc {
+            text: Arc::from(text),
+            chars: CharIndex::new(text),
+            skipped: Vec::new(),
+            paragraphs: Vec::new(),
+            sentences: Vec::new(),
+            tokens: Vec::new(),
+        }
+    }
+    /// The whole text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    /// The char index of the text.
+    pub fn chars(&self) -> &CharIndex {
+        &self.chars
+    }
+    /// The text of a char span (clamped to the text's end).
+    pub fn slice(&self, span: Span) -> &str {
+        self.chars.slice(&self.text, span)
+    }
+    /// The text of sentence `s`.
+    pub fn sentence_text(&self, s: usize) -> &str {
+        self.slice(self.sentences[s].span)
+    }
     /// Tokens of sentence `s` (tokens are sorted, so this is a contiguous range).
     pub fn sentence_tokens(&self, s: usize) -> &[Token] {
         let lo = self.tokens.partition_point(|t| t.sentence < s);
@@ -178,6 +218,7 @@ pub struct StageFailure {
 #[derive(Clone, Debug, Default)]
 pub struct Analysis {
     pub article: Article,
+    /// the article's text (`doc.text() == article.text`) and its segmentation
     pub doc: Doc,
     pub entities: Vec<Entity>,
     pub quotes: Vec<Quote>,

@@ -1,5 +1,5 @@
 //! Quoted statements with their attribution (assigned by the `quotes` stage).
-use super::Span;
+use super::{EntityLabel, Span};
 use serde::{Deserialize, Serialize};
 
 /// What kind of attribution a cue makes. The default output keeps the first three (what quote
@@ -61,9 +61,40 @@ impl QuoteKind {
     }
 }
 
-/// `speaker_reason` of a speaker phrase that resolves to nothing: a pronoun without an
-/// antecedent, a noun phrase ("the ministry", "the statement") the article ties to no name.
-pub const UNRESOLVED: &str = "unresolved";
+/// Why a quote has no (resolved) speaker: `speaker_reason` in quotes.csv (docs/SCHEMA.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SpeakerReason {
+    /// a speaker phrase that resolves to nothing: a pronoun without an antecedent, a noun phrase
+    /// ("the ministry", "the statement") the article ties to no name
+    Unresolved,
+    /// an anonymous source: "a source", "officials"
+    UnnamedSpeaker,
+    /// "I", "we", "you"
+    FirstOrSecondPerson,
+    /// a quotation with no attribution of its own and none to borrow
+    NoCueOrSpeakerNear,
+    /// a statement without a speaker whose pass gave no reason (no pass leaves one so today)
+    NoSpeakerFound,
+}
+
+impl SpeakerReason {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SpeakerReason::Unresolved => "unresolved",
+            SpeakerReason::UnnamedSpeaker => "unnamed speaker",
+            SpeakerReason::FirstOrSecondPerson => "first- or second-person pronoun",
+            SpeakerReason::NoCueOrSpeakerNear => "no cue or speaker near the quote",
+            SpeakerReason::NoSpeakerFound => "no speaker found",
+        }
+    }
+}
+
+/// Serialized as its `as_str()`, the text quotes.csv has.
+impl Serialize for SpeakerReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 
 /// One statement with its attribution.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -82,9 +113,10 @@ pub struct Quote {
     pub speaker: Option<(String, Span)>,
     /// the entity the speaker refers to, if resolved
     pub speaker_canonical: Option<String>,
-    pub speaker_label: Option<String>,
+    /// the label of that entity (`None` when it is no NER entity)
+    pub speaker_label: Option<EntityLabel>,
     /// why there is no (resolved) speaker, when there is none
-    pub reason: Option<String>,
+    pub reason: Option<SpeakerReason>,
     pub paragraph: usize,
     pub sentence: usize,
     /// the quote model's probability that this is a real attribution (`None` when the model

@@ -582,7 +582,7 @@ impl Tables {
             source: Cow::from(&e.source),
             record: Cow::from(&e.record),
             article_id: "",
-            kind: &e.kind,
+            kind: e.kind.as_str(),
             message: Cow::from(&e.message),
         })
     }
@@ -676,7 +676,7 @@ fn article_row(a: &Analysis) -> ArticleRow<'_> {
         authors: Cow::from(&art.authors),
         language: Cow::from(&art.language),
         source: Cow::from(&art.source),
-        n_chars: a.doc.chars.len(),
+        n_chars: a.doc.chars().len(),
         n_skipped_chars: a.doc.skipped.iter().map(|(s, _)| s.len()).sum(),
         n_paragraphs: a.doc.paragraphs.len(),
         n_sentences: a.doc.sentences.len(),
@@ -745,8 +745,8 @@ fn quote_row<'a>(id: &'a str, q: &'a crate::doc::Quote) -> QuoteRow<'a> {
         speaker_start: q.speaker.as_ref().map(|s| s.1.start),
         speaker_end: q.speaker.as_ref().map(|s| s.1.end),
         speaker_canonical: q.speaker_canonical.as_deref().map(Cow::from),
-        speaker_label: q.speaker_label.as_deref(),
-        speaker_reason: q.reason.as_deref(),
+        speaker_label: q.speaker_label.as_ref().map(|l| l.as_str()),
+        speaker_reason: q.reason.as_ref().map(|r| r.as_str()),
         paragraph: q.paragraph,
         sentence: q.sentence,
         confidence: q.confidence,

@@ -79,13 +79,13 @@ const ABBREVIATIONS: [&str; 35] = [
 ];
 
 impl Layout {
-    pub fn new(text: &str, doc: &Doc, lex: &Lexicon, limits: marks::Limits) -> Layout {
-        let chars: Vec<char> = text.chars().collect();
+    pub fn new(doc: &Doc, lex: &Lexicon, limits: marks::Limits) -> Layout {
+        let chars: Vec<char> = doc.text().chars().collect();
         // a Doc without segmentation (the caller ran no text stage, or all of it was junk): the
         // text stage's segmenter, without junk marking, rather than a second one of our own
         let own;
         let doc = if doc.sentences.is_empty() || doc.paragraphs.is_empty() {
-            own = crate::text::analyse(text, &crate::text::TextConfig { clean: false });
+            own = crate::text::analyse(doc.text(), &crate::text::TextConfig { clean: false });
             &own
         } else {
             doc
@@ -273,7 +273,7 @@ mod tests {
             max_chars: 5000,
             max_paragraphs: 10,
         };
-        Layout::new(text, &Doc::default(), Lexicon::builtin().unwrap(), limits)
+        Layout::new(&Doc::new(text), Lexicon::builtin().unwrap(), limits)
     }
 
     #[test]

@@ -24,7 +24,7 @@
 //! cue of a class left out is no cue at all.
 pub mod lexicon;
 pub mod settings;
-pub use crate::doc::{CueClass, Quote, QuoteKind, UNRESOLVED};
+pub use crate::doc::{CueClass, Quote, QuoteKind, SpeakerReason};
 pub use lexicon::CueClasses;
 
 mod extract;
@@ -99,13 +99,8 @@ impl QuoteExtractor {
     /// The quotes of one article, in text order. `entities` are the NER stage's mentions (may be
     /// empty: speakers are then found as name or noun phrases, and a name's canonical form is its
     /// fullest form in the article, without a label).
-    pub fn extract(
-        &self,
-        text: &str,
-        doc: &crate::text::Doc,
-        entities: &[crate::doc::Entity],
-    ) -> Vec<Quote> {
-        extract::extract(&self.config, &self.lexicon, text, doc, entities)
+    pub fn extract(&self, doc: &crate::text::Doc, entities: &[crate::doc::Entity]) -> Vec<Quote> {
+        extract::extract(&self.config, &self.lexicon, doc, entities)
     }
 }
 
@@ -128,7 +123,7 @@ impl crate::component::Component for QuoteExtractor {
     fn process(&self, batch: &mut [crate::doc::Analysis]) -> crate::Result<()> {
         batch
             .par_iter_mut()
-            .for_each(|a| a.quotes = self.extract(&a.article.text, &a.doc, &a.entities));
+            .for_each(|a| a.quotes = self.extract(&a.doc, &a.entities));
         Ok(())
     }
 }

@@ -14,34 +14,34 @@
 //!   it / they) within two paragraphs, else the most recent fitting entity mention.
 //!
 //! Nothing is guessed beyond that: a speaker that resolves to nothing keeps its phrase, no
-//! canonical name, and the reason `unresolved` (`super::UNRESOLVED`).
+//! canonical name, and the reason `unresolved` (`SpeakerReason::Unresolved`).
 use super::layout::{Layout, Tok};
 use super::lexicon::class;
 use super::speaker::{namey, sentence_initial, Np, NpKind};
-use crate::doc::{Entity, EntityLabel};
+use crate::doc::{Entity, EntityLabel, SpeakerReason};
 use std::collections::HashMap;
 
 /// What a speaker refers to.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Resolved {
     pub canonical: Option<String>,
-    pub label: Option<String>,
+    pub label: Option<EntityLabel>,
     /// why `canonical` is `None`
-    pub reason: Option<String>,
+    pub reason: Option<SpeakerReason>,
 }
 
 impl Resolved {
-    fn unresolved(reason: &str) -> Resolved {
+    fn unresolved(reason: SpeakerReason) -> Resolved {
         Resolved {
             canonical: None,
             label: None,
-            reason: Some(reason.to_string()),
+            reason: Some(reason),
         }
     }
     fn entity(e: &Entity) -> Resolved {
         Resolved {
             canonical: Some(entity_name(e).to_string()),
-            label: Some(e.label.as_str().to_string()),
+            label: Some(e.label),
             reason: None,
         }
     }
@@ -171,12 +171,12 @@ impl<'a> Resolver<'a> {
 
     fn lookup(&self, np: &Np, depth: usize) -> Resolved {
         if depth > 3 {
-            return Resolved::unresolved(super::UNRESOLVED); // refers in a circle
+            return Resolved::unresolved(SpeakerReason::Unresolved); // refers in a circle
         }
         match np.kind {
             NpKind::Relative => match &np.antecedent {
                 Some(a) => self.lookup(a, depth + 1),
-                None => Resolved::unresolved(super::UNRESOLVED),
+                None => Resolved::unresolved(SpeakerReason::Unresolved),
             },
             NpKind::Pronoun(f) => self.pronoun(np, f),
             NpKind::Name => self.name(np),
@@ -186,8 +186,8 @@ impl<'a> Resolver<'a> {
 
     fn sort_of(&self, np: &Np, r: &Resolved) -> Sort {
         let toks = &self.layout.toks;
-        match (r.label.as_deref(), np.kind) {
-            (Some("PER"), _) => Sort::Person,
+        match (r.label, np.kind) {
+            (Some(EntityLabel::PER), _) => Sort::Person,
             (Some(_), _) => Sort::Group,
             (None, NpKind::Nominal(f)) if f & class::PERSON != 0 => {
                 if toks[np.head].lower.ends_with('s') {
@@ -306,7 +306,7 @@ impl<'a> Resolver<'a> {
 
     fn pronoun(&self, np: &Np, f: u32) -> Resolved {
         if f & class::PRON_X != 0 {
-            return Resolved::unresolved("first- or second-person pronoun");
+            return Resolved::unresolved(SpeakerReason::FirstOrSecondPerson);
         }
         let toks = &self.layout.toks;
         let t = &toks[np.first];
@@ -364,7 +364,7 @@ impl<'a> Resolver<'a> {
         });
         match mention {
             Some(e) => Resolved::entity(e),
-            None => Resolved::unresolved(super::UNRESOLVED),
+            None => Resolved::unresolved(SpeakerReason::Unresolved),
         }
     }
 
@@ -380,9 +380,9 @@ impl<'a> Resolver<'a> {
             return r;
         }
         Resolved::unresolved(if f & class::PERSON != 0 {
-            "unnamed speaker"
+            SpeakerReason::UnnamedSpeaker
         } else {
-            super::UNRESOLVED
+            SpeakerReason::Unresolved
         })
     }
 

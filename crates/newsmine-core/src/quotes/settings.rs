@@ -81,7 +81,7 @@ pub fn count_unresolved(path: &Path) -> Result<usize> {
     let mut n = 0;
     for rec in r.records() {
         let rec = rec.map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
-        n += usize::from(rec.get(col) == Some(super::UNRESOLVED));
+        n += usize::from(rec.get(col) == Some(super::SpeakerReason::Unresolved.as_str()));
     }
     Ok(n)
 }

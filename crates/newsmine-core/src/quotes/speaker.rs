@@ -640,8 +640,7 @@ mod tests {
 
     fn layout(text: &str) -> Layout {
         Layout::new(
-            text,
-            &Doc::default(),
+            &Doc::new(text),
             Lexicon::builtin().unwrap(),
             Limits {
                 max_chars: 5000,

@@ -20,37 +20,31 @@ impl Default for TextConfig {
     }
 }
 
-/// Cleans and segments one text.
+/// The Doc of one text: the text, cleaned and segmented.
 pub fn analyse(text: &str, config: &TextConfig) -> Doc {
     analyse_marked(text, config, &[])
 }
 
-/// Cleans and segments one text, also skipping `marked` (char spans the reader knows are junk,
-/// such as HTML captions and bylines) when cleaning is on.
+/// The Doc of one text, cleaned and segmented, also skipping `marked` (char spans the reader
+/// knows are junk, such as HTML captions and bylines) when cleaning is on.
 pub fn analyse_marked(
     text: &str,
     config: &TextConfig,
     marked: &[(usize, usize, &'static str)],
 ) -> Doc {
-    let chars = CharIndex::new(text);
-    let skipped = if config.clean {
-        let mut spans = clean::junk_spans(text, &chars);
+    let mut doc = Doc::new(text);
+    if config.clean {
+        let n = doc.chars().len();
+        let mut spans = clean::junk_spans(doc.text(), doc.chars());
         spans.extend(
             marked
                 .iter()
-                .map(|&(s, e, why)| (Span::new(s.min(chars.len()), e.min(chars.len())), why))
+                .map(|&(s, e, why)| (Span::new(s.min(n), e.min(n)), why))
                 .filter(|(span, _)| span.start < span.end),
         );
-        disjoint(spans)
-    } else {
-        Vec::new()
-    };
-    let mut doc = Doc {
-        chars,
-        skipped,
-        ..Doc::default()
-    };
-    segment::segment(text, &mut doc);
+        doc.skipped = disjoint(spans);
+    }
+    segment::segment(&mut doc);
     doc
 }
 

@@ -13,9 +13,10 @@ use super::{Doc, Sentence, Span, Token};
 const MIN_WRAP_WIDTH: usize = 30;
 const MAX_WRAP_WIDTH: usize = 120;
 
-/// Fills `doc.paragraphs`, `doc.sentences` and `doc.tokens`, skipping `doc.skipped`.
-pub fn segment(text: &str, doc: &mut Doc) {
-    let chars: Vec<char> = text.chars().collect();
+/// Fills `doc.paragraphs`, `doc.sentences` and `doc.tokens` from `doc.text()`, skipping
+/// `doc.skipped`.
+pub fn segment(doc: &mut Doc) {
+    let chars: Vec<char> = doc.text().chars().collect();
     let skip = skip_mask(chars.len(), &doc.skipped);
     doc.paragraphs.clear();
     doc.sentences.clear();
@@ -711,32 +712,30 @@ fn starts_lower(chars: &[char], tok: &Tok) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::CharIndex;
 
     fn doc(text: &str) -> Doc {
-        let mut doc = Doc {
-            chars: CharIndex::new(text),
-            ..Doc::default()
-        };
-        segment(text, &mut doc);
+        let mut doc = Doc::new(text);
+        segment(&mut doc);
         doc
     }
 
-    fn texts(text: &str, spans: impl Iterator<Item = Span>) -> Vec<String> {
-        let chars = CharIndex::new(text);
-        spans.map(|s| chars.slice(text, s).to_owned()).collect()
+    fn texts(d: &Doc, spans: impl Iterator<Item = Span>) -> Vec<String> {
+        spans.map(|s| d.slice(s).to_owned()).collect()
     }
 
     fn sentences(text: &str) -> Vec<String> {
-        texts(text, doc(text).sentences.iter().map(|s| s.span))
+        let d = doc(text);
+        texts(&d, d.sentences.iter().map(|s| s.span))
     }
 
     fn tokens(text: &str) -> Vec<String> {
-        texts(text, doc(text).tokens.iter().map(|t| t.span))
+        let d = doc(text);
+        texts(&d, d.tokens.iter().map(|t| t.span))
     }
 
     fn paragraphs(text: &str) -> Vec<String> {
-        texts(text, doc(text).paragraphs.into_iter())
+        let d = doc(text);
+        texts(&d, d.paragraphs.iter().copied())
     }
 
     #[test]
@@ -781,14 +780,11 @@ mod tests {
     #[test]
     fn skipped_spans_are_excluded_and_break_paragraphs() {
         let text = "Caption here\nCaption here\nBody text.";
-        let mut d = Doc {
-            chars: CharIndex::new(text),
-            ..Doc::default()
-        };
+        let mut d = Doc::new(text);
         d.skipped = vec![(Span::new(13, 25), "repeated_line")];
-        segment(text, &mut d);
+        segment(&mut d);
         assert_eq!(
-            texts(text, d.paragraphs.iter().copied()),
+            texts(&d, d.paragraphs.iter().copied()),
             ["Caption here", "Body text."]
         );
         assert!(d
@@ -921,7 +917,7 @@ mod tests {
     fn emoji_and_multibyte_offsets() {
         let text = "Hi 👍🏽 and 👨‍👩‍👧 🇺🇸 Հայաստան e\u{301}!";
         let d = doc(text);
-        let toks = texts(text, d.tokens.iter().map(|t| t.span));
+        let toks = texts(&d, d.tokens.iter().map(|t| t.span));
         assert_eq!(
             toks,
             ["Hi", "👍🏽", "and", "👨‍👩‍👧", "🇺🇸", "Հայաստան", "e\u{301}", "!"]

@@ -3,15 +3,12 @@
 //! before it, and each statement becomes a [`Quote`].
 use super::super::resolve::{Resolved, Resolver};
 use super::super::speaker::Np;
-use super::super::Quote;
+use super::super::{Quote, SpeakerReason};
 use super::context::Ctx;
 use super::{CueToks, Found, Stmt};
 use crate::doc::Entity;
 use crate::text::Span;
 use std::collections::HashMap;
-
-/// Why a statement has no speaker when its pass gave no reason (no pass leaves one so today).
-const NO_SPEAKER: &str = "no speaker found";
 
 /// The quotes of the statements found, in text order.
 pub(super) fn quotes(cx: &Ctx, found: Found, entities: &[Entity]) -> Vec<Quote> {
@@ -61,7 +58,7 @@ fn row(cx: &Ctx, id: usize, s: &Stmt, r: Resolved) -> Quote {
         (l.text(span), span)
     });
     let reason = match &speaker {
-        None => Some(s.reason.unwrap_or(NO_SPEAKER).to_string()),
+        None => Some(s.reason.unwrap_or(SpeakerReason::NoSpeakerFound)),
         Some(_) => r.reason,
     };
     Quote {
@@ -84,7 +81,7 @@ fn row(cx: &Ctx, id: usize, s: &Stmt, r: Resolved) -> Quote {
 #[cfg(test)]
 mod tests {
     use super::super::testing::quotes;
-    use crate::quotes::CueClasses;
+    use crate::quotes::{CueClasses, SpeakerReason};
 
     #[test]
     fn rows_are_in_text_order_with_resolved_speakers() {
@@ -92,14 +89,14 @@ mod tests {
             "Jane Smith spoke first. “We will rebuild,” she said. Officials said the bridge was safe.",
             CueClasses::DEFAULT,
         );
-        let rows: Vec<(usize, &str, Option<&str>, Option<&str>)> = qs
+        let rows: Vec<(usize, &str, Option<&str>, Option<SpeakerReason>)> = qs
             .iter()
             .map(|q| {
                 (
                     q.id,
                     q.text.as_str(),
                     q.speaker_canonical.as_deref(),
-                    q.reason.as_deref(),
+                    q.reason,
                 )
             })
             .collect();
@@ -107,7 +104,12 @@ mod tests {
             rows,
             [
                 (0, "We will rebuild,", Some("Jane Smith"), None),
-                (1, "the bridge was safe", None, Some("unnamed speaker")),
+                (
+                    1,
+                    "the bridge was safe",
+                    None,
+                    Some(SpeakerReason::UnnamedSpeaker),
+                ),
             ]
         );
         assert!(qs.windows(2).all(|w| w[0].span.start <= w[1].span.start));

@@ -35,25 +35,19 @@ mod unattributed;
 use super::lexicon::{CueClass, Lexicon};
 use super::marks::Limits;
 use super::speaker::Np;
-use super::{Quote, QuoteKind, QuotesConfig};
+use super::{Quote, QuoteKind, QuotesConfig, SpeakerReason};
 use crate::doc::Entity;
 use crate::text::{Doc, Span};
 use context::Ctx;
 use std::collections::BTreeMap;
 
 /// The quotes of one article, in text order (see the module header for the passes).
-pub fn extract(
-    cfg: &QuotesConfig,
-    lex: &Lexicon,
-    text: &str,
-    doc: &Doc,
-    entities: &[Entity],
-) -> Vec<Quote> {
+pub fn extract(cfg: &QuotesConfig, lex: &Lexicon, doc: &Doc, entities: &[Entity]) -> Vec<Quote> {
     let limits = Limits {
         max_chars: cfg.max_quote_chars.max(1),
         max_paragraphs: cfg.max_quote_paragraphs.max(1),
     };
-    let layout = super::layout::Layout::new(text, doc, lex, limits);
+    let layout = super::layout::Layout::new(doc, lex, limits);
     let cx = Ctx::new(cfg, lex, &layout);
     let mut found = Found::new(&cx);
     direct::find(&cx, &mut found);
@@ -79,7 +73,7 @@ struct Stmt {
     class: Option<CueClass>,
     speaker: Option<Np>,
     /// why there is no speaker
-    reason: Option<&'static str>,
+    reason: Option<SpeakerReason>,
 }
 
 impl Stmt {
@@ -164,7 +158,7 @@ mod testing {
             ..QuotesConfig::default()
         };
         let doc = analyse(text, &TextConfig::default());
-        extract(&cfg, Lexicon::builtin().unwrap(), text, &doc, &[])
+        extract(&cfg, Lexicon::builtin().unwrap(), &doc, &[])
     }
 
     /// (kind, text, cue, speaker) of the statements of `text` with the default classes.
@@ -186,7 +180,7 @@ mod testing {
             max_chars: 6000,
             max_paragraphs: 12,
         };
-        crate::quotes::layout::Layout::new(text, &doc, Lexicon::builtin().unwrap(), limits)
+        crate::quotes::layout::Layout::new(&doc, Lexicon::builtin().unwrap(), limits)
     }
 
     /// The index of the first token whose lower-case text is `word`.

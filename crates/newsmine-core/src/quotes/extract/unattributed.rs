@@ -4,7 +4,7 @@
 //! else they have no speaker and say why.
 use super::super::layout::Tok;
 use super::super::lexicon::class;
-use super::super::QuoteKind;
+use super::super::{QuoteKind, SpeakerReason};
 use super::context::Ctx;
 use super::{Found, Stmt};
 
@@ -17,7 +17,6 @@ const TITLE_SMALL: [&str; 15] = [
 const MIXED_SCARE_WORDS: usize = 4;
 /// How many statements before and after a quotation are looked at for a consecutive source.
 const CONSECUTIVE_REACH: usize = 8;
-const NO_ATTRIBUTION: &str = "no cue or speaker near the quote";
 
 /// Where a quotation without attribution gets its speaker from.
 enum Source<'s> {
@@ -57,7 +56,7 @@ pub(super) fn find(cx: &Ctx, found: &mut Found) {
             cue: None,
             class: None,
             speaker: None,
-            reason: Some(NO_ATTRIBUTION),
+            reason: Some(SpeakerReason::NoCueOrSpeakerNear),
         };
         match source(cx, &attributed, (q, o), kind, words) {
             Source::Consecutive(src) => {
@@ -236,6 +235,9 @@ mod tests {
         );
         assert_eq!(qs.len(), 1);
         assert_eq!(qs[0].speaker, None);
-        assert_eq!(qs[0].reason.as_deref(), Some(super::NO_ATTRIBUTION));
+        assert_eq!(
+            qs[0].reason,
+            Some(crate::quotes::SpeakerReason::NoCueOrSpeakerNear)
+        );
     }
 }
