@@ -18,9 +18,12 @@ run: build
 	$(BIN) run corpus/ --out $(OUT)
 	@echo "tables written to $(OUT)/: articles, entities, entity_counts, quotes, stance, article_stance, speakers, outlets, errors (.csv) and run.json; columns in docs/SCHEMA.md"
 
-# both crates: the model-free newsmine-core, then newsmine with the models
+# both crates: the model-free newsmine-core as it is built alone (no libtorch), then newsmine
+# with the models (one `--workspace` run would build the core with the models feature and link
+# its test binary to libtorch without the root crate's rpath)
 test: setup
-	cargo test --release --locked --workspace
+	cargo test --release --locked -p newsmine-core
+	cargo test --release --locked -p newsmine
 
 # the model-free crate alone (document model, readers, text, quote rules, aggregation, tables):
 # builds and passes without libtorch, so it needs no set-up

@@ -8,6 +8,7 @@ use crate::corpus::{Format, ReadOptions};
 use crate::ner::EntityLabel;
 use crate::pipeline::{Component, Pipeline, RunConfig};
 use crate::stance::config::StanceConfig;
+use crate::stance::data::DataSpec;
 use crate::train::TrainOptions;
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -43,7 +44,7 @@ fn merge(args: &MergeArgs) -> Result<i32> {
         Some(path) => {
             check_config(path)?;
             let c = StanceConfig::load_or_default(Some(path))?;
-            Some((c.min_relevance, c.aggregate))
+            Some(c.aggregate_settings())
         }
         None => None,
     };
@@ -97,14 +98,9 @@ fn train_stance(args: TrainStanceArgs) -> Result<i32> {
         dev_fraction,
         common,
     } = args;
-    let parse = |v: &[String]| {
-        v.iter()
-            .map(|s| crate::train::stance::parse_spec(s))
-            .collect::<Result<Vec<_>>>()
-    };
     let data = crate::train::stance::StanceTrainData {
-        specs: parse(&data)?,
-        dev_specs: parse(&dev)?,
+        specs: data,
+        dev_specs: dev,
         max_per_dataset,
         max_dev_per_dataset,
         epoch_size,
@@ -278,8 +274,11 @@ fn eval_stance(args: EvalStanceArgs) -> Result<i32> {
     let mut sets = Vec::new();
     for d in &data {
         sets.push(match &format {
-            Some(f) => (f.parse()?, PathBuf::from(d)),
-            None => crate::train::stance::parse_spec(d)?,
+            Some(f) => DataSpec {
+                format: f.parse().map_err(Error::Usage)?,
+                path: PathBuf::from(d),
+            },
+            None => d.parse().map_err(Error::Usage)?,
         });
     }
     if let Some(dir) = &all {
@@ -835,17 +834,13 @@ fn run_config(
     Ok(RunConfig {
         inputs: args.inputs.clone(),
         out: out_dir(args),
-        shard: args
-            .shard
-            .as_deref()
-            .map(crate::pipeline::run::parse_shard)
-            .transpose()?,
+        shard: args.shard,
         resume: args.resume,
         read: read_options(args),
         batch: args.batch,
         quiet: args.quiet,
         model_files,
-        aggregate: stance.map(|s| (s.min_relevance, s.aggregate)),
+        aggregate: stance.map(|s| s.aggregate_settings()),
         quote_classes: if args.skip.contains(&Stage::Quotes) {
             Vec::new()
         } else {

@@ -108,7 +108,7 @@ pub struct RunArgs {
     pub out: Option<PathBuf>,
     /// Process only shard I of N: the articles whose id hashes to I (stable across machines).
     #[arg(long, value_name = "I/N")]
-    pub shard: Option<String>,
+    pub shard: Option<crate::pipeline::Shard>,
     /// Continue an interrupted run in the same --out folder, skipping finished articles.
     #[arg(long)]
     pub resume: bool,
@@ -343,11 +343,11 @@ pub struct TrainStanceArgs {
     /// persent, pstance, covid19, arc, gwsd, ibm_claim, argq, sick (a folder for pstance,
     /// covid19, argq).
     #[arg(long = "data", value_name = "NAME=PATH", required = true)]
-    pub data: Vec<String>,
+    pub data: Vec<crate::stance::data::DataSpec>,
     /// Dev-only sets as NAME=PATH (their held-out part, as `eval stance --heldout SEED`);
     /// a --data set of the same NAME then trains on all its rows.
     #[arg(long = "dev", value_name = "NAME=PATH")]
-    pub dev: Vec<String>,
+    pub dev: Vec<crate::stance::data::DataSpec>,
     /// Keep at most this many training examples per dataset.
     #[arg(long)]
     pub max_per_dataset: Option<usize>,

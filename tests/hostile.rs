@@ -201,8 +201,11 @@ fn formula_guard_keeps_every_join_with_models() {
         w.write_record(&cells).unwrap();
     }
     w.flush().unwrap();
-    let params = newsmine::stance::aggregate::AggregateParams::default();
-    newsmine::pipeline::run::write_aggregates(&out, Some(&(0.35, params))).unwrap();
+    let aggregate = newsmine::stance::aggregate::AggregateSettings {
+        min_relevance: 0.35,
+        params: newsmine::stance::aggregate::AggregateParams::default(),
+    };
+    newsmine::pipeline::run::write_aggregates(&out, Some(&aggregate)).unwrap();
     let speakers = read_table(&out, "speakers");
     assert!(
         speakers

@@ -2,7 +2,7 @@
 //!
 //! Labels are `0` favor, `1` against, `2` neutral (as in [`crate::stance::data::StanceExample`]).
 use crate::eval::metrics::ConfusionMatrix;
-use crate::stance::data::{self, DataFormat, StanceExample};
+use crate::stance::data::{self, DataFormat, DataSpec, StanceExample};
 use crate::stance::model::StanceModel;
 use crate::Result;
 use rand::seq::SliceRandom;
@@ -131,11 +131,14 @@ pub struct SetScore {
 }
 
 /// The sets found under a data folder laid out as `../shared/data/stance` (missing ones skipped).
-pub fn sets_under(dir: &Path) -> Vec<(DataFormat, PathBuf)> {
+pub fn sets_under(dir: &Path) -> Vec<DataSpec> {
     DataFormat::ALL
         .iter()
-        .map(|f| (*f, dir.join(f.default_path())))
-        .filter(|(_, p)| p.exists())
+        .map(|&format| DataSpec {
+            format,
+            path: dir.join(format.default_path()),
+        })
+        .filter(|s| s.path.exists())
         .collect()
 }
 
@@ -157,11 +160,11 @@ pub fn select(mut examples: Vec<StanceExample>, sel: &SetSelection) -> Vec<Stanc
 /// Scores `model` on each set.
 pub fn score_sets(
     model: &StanceModel,
-    sets: &[(DataFormat, PathBuf)],
+    sets: &[DataSpec],
     sel: &SetSelection,
 ) -> Result<Vec<SetScore>> {
     let mut out = Vec::new();
-    for (format, path) in sets {
+    for DataSpec { format, path } in sets {
         let examples = select(data::load(path, *format)?, sel);
         let inputs: Vec<(&str, &str, &str)> = examples
             .iter()

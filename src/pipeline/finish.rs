@@ -1,7 +1,7 @@
 //! Finishing a table folder, the same for `run` and `merge`: row counts, the outlet and speaker
 //! aggregates computed from the per-article tables, and run.json.
 use super::run::RunSummary;
-use crate::aggregate::{self, AggregateParams, ArticleStanceRow, OutletRow, QuoteStanceRow};
+use crate::aggregate::{self, AggregateSettings, ArticleStanceRow, OutletRow, QuoteStanceRow};
 use crate::output::Table;
 use crate::Result;
 use std::collections::BTreeMap;
@@ -11,7 +11,7 @@ use std::path::Path;
 /// computed from them (the same code serves `merge`).
 pub fn finish_dir(
     dir: &Path,
-    aggregate: Option<&(f32, AggregateParams)>,
+    aggregate: Option<&AggregateSettings>,
     summary: &mut RunSummary,
 ) -> Result<()> {
     for t in crate::output::PER_ARTICLE_TABLES {
@@ -54,7 +54,7 @@ struct StanceUnitRow {
 
 /// `outlets.csv` and `speakers.csv` from a folder's `articles.csv`, `article_stance.csv` and
 /// `stance.csv`. Without stance, outlets.csv still counts articles per outlet (target empty).
-pub fn write_aggregates(dir: &Path, aggregate: Option<&(f32, AggregateParams)>) -> Result<()> {
+pub fn write_aggregates(dir: &Path, aggregate: Option<&AggregateSettings>) -> Result<()> {
     let articles: Vec<ArticleOutlet> = crate::output::read_rows(&dir.join("articles.csv"))?;
     let article_rows: Vec<ArticleStanceRow> =
         crate::output::read_rows(&dir.join("article_stance.csv"))?;
@@ -65,8 +65,8 @@ pub fn write_aggregates(dir: &Path, aggregate: Option<&(f32, AggregateParams)>) 
     let mut outlets = Table::create(dir, "outlets", crate::output::OUTLET_HEADER)?;
     let mut speakers = Table::create(dir, "speakers", crate::output::SPEAKER_HEADER)?;
     match aggregate {
-        Some((min_relevance, params)) if !article_rows.is_empty() => {
-            for r in aggregate::outlet_stance(&article_rows, params) {
+        Some(a) if !article_rows.is_empty() => {
+            for r in aggregate::outlet_stance(&article_rows, &a.params) {
                 outlets.write(&r)?;
             }
             let units: Vec<StanceUnitRow> = crate::output::read_rows(&dir.join("stance.csv"))?;
@@ -88,7 +88,7 @@ pub fn write_aggregates(dir: &Path, aggregate: Option<&(f32, AggregateParams)>) 
                     })
                 })
                 .collect();
-            for r in aggregate::speaker_stance(&quote_rows, *min_relevance, params) {
+            for r in aggregate::speaker_stance(&quote_rows, a.min_relevance, &a.params) {
                 speakers.write(&r)?;
             }
         }

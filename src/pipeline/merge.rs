@@ -1,7 +1,7 @@
 //! `newsmine merge`: the shard folders of one corpus into the tables one run would have written.
 use super::finish::{finish_dir, write_run_json};
 use super::run::{Fingerprint, RunSummary, PROGRESS};
-use crate::aggregate::AggregateParams;
+use crate::aggregate::AggregateSettings;
 use crate::output::Table;
 use crate::{Error, Result};
 use std::collections::HashMap;
@@ -18,7 +18,7 @@ use std::time::Instant;
 pub fn merge(
     dirs: &[PathBuf],
     out: &Path,
-    config: Option<&(f32, AggregateParams)>,
+    config: Option<&AggregateSettings>,
     table_format: Option<crate::output::TableFormat>,
 ) -> Result<RunSummary> {
     let start = Instant::now();
@@ -102,11 +102,9 @@ fn check_runs_agree(dirs: &[PathBuf], runs: &[RunSummary]) -> Result<()> {
             let key = (r.fingerprint.inputs.clone(), shard);
             if let Some(other) = shards.insert(key, d) {
                 return Err(Error::Usage(format!(
-                    "merge: {} and {} are the same shard {}/{}",
+                    "merge: {} and {} are the same shard {shard}",
                     other.display(),
-                    d.display(),
-                    shard.0,
-                    shard.1
+                    d.display()
                 )));
             }
         }
@@ -117,8 +115,8 @@ fn check_runs_agree(dirs: &[PathBuf], runs: &[RunSummary]) -> Result<()> {
 /// The stance aggregation the shards ran with; `--config` may only repeat it.
 fn merged_aggregate(
     first: &RunSummary,
-    config: Option<&(f32, AggregateParams)>,
-) -> Result<Option<(f32, AggregateParams)>> {
+    config: Option<&AggregateSettings>,
+) -> Result<Option<AggregateSettings>> {
     let mut aggregate = first.aggregate;
     if aggregate.is_none() && first.components.iter().any(|c| c == "stance") {
         // shards from before run.json recorded it: --config, else the bundled targets
@@ -126,7 +124,7 @@ fn merged_aggregate(
             Some(c) => Some(*c),
             None => {
                 let c = crate::stance::config::StanceConfig::load_or_default(None)?;
-                Some((c.min_relevance, c.aggregate))
+                Some(c.aggregate_settings())
             }
         };
     }
@@ -148,7 +146,7 @@ fn merged_summary(
     dirs: &[PathBuf],
     runs: &[RunSummary],
     out: &Path,
-    aggregate: Option<(f32, AggregateParams)>,
+    aggregate: Option<AggregateSettings>,
     table_format: Option<crate::output::TableFormat>,
 ) -> RunSummary {
     let first = &runs[0];

@@ -4,7 +4,7 @@ mod merge;
 pub mod progress;
 pub mod run;
 
-pub use run::{run, Pipeline, RunConfig, RunSummary};
+pub use run::{run, Pipeline, RunConfig, RunSummary, Shard};
 
 pub use crate::component::Component;
 pub use crate::doc::Analysis;

@@ -1,7 +1,7 @@
 //! `newsmine run`: streams articles through the components in batches and writes the tables.
 use super::finish::write_run_json;
 use super::{Analysis, Component};
-use crate::aggregate::AggregateParams;
+use crate::aggregate::AggregateSettings;
 use crate::corpus::{readers, Article, InputError};
 use crate::output::Tables;
 use crate::text::{self, TextConfig};
@@ -140,7 +140,7 @@ pub struct RunSummary {
     pub fingerprint: Fingerprint,
     /// min_relevance and `[aggregate]` of the stance config (None when stance is off): `merge`
     /// recomputes outlets and speakers with exactly these
-    pub aggregate: Option<(f32, AggregateParams)>,
+    pub aggregate: Option<AggregateSettings>,
     /// the cue classes the quotes stage kept (the config's `[quotes] include`); empty when it did not run
     pub quote_classes: Vec<String>,
     /// quotes whose speaker resolves to nothing (`speaker_reason = unresolved`)
@@ -223,7 +223,7 @@ impl std::fmt::Display for RunSummary {
 pub struct Fingerprint {
     /// the inputs as given on the command line
     pub inputs: Vec<String>,
-    pub shard: Option<(u64, u64)>,
+    pub shard: Option<Shard>,
     pub components: Vec<String>,
     /// settings that change the tables, flag → value (the config file with its sha256)
     pub options: BTreeMap<String, String>,
@@ -235,6 +235,8 @@ impl Fingerprint {
     /// `settings_only` leaves out inputs and shard (shards of one corpus differ in those).
     pub fn difference(&self, then: &Fingerprint, settings_only: bool) -> Option<String> {
         let show = |v: &dyn std::fmt::Debug| format!("{v:?}");
+        // as the (index, count) pair run.json holds
+        let pair = |s: &Option<Shard>| s.map(<(u64, u64)>::from);
         if !settings_only && self.inputs != then.inputs {
             return Some(format!(
                 "inputs: {} then, {} now",
@@ -245,8 +247,8 @@ impl Fingerprint {
         if !settings_only && self.shard != then.shard {
             return Some(format!(
                 "--shard: {} then, {} now",
-                show(&then.shard),
-                show(&self.shard)
+                show(&pair(&then.shard)),
+                show(&pair(&self.shard))
             ));
         }
         if self.components != then.components {
@@ -293,9 +295,9 @@ pub struct RunConfig {
     /// model files to record (path, sha256) in run.json
     pub model_files: Vec<PathBuf>,
     /// how unit stances become speaker and outlet stances (None when stance is off)
-    pub aggregate: Option<(f32, AggregateParams)>,
-    /// process only articles whose id hashes to shard `.0` of `.1`
-    pub shard: Option<(u64, u64)>,
+    pub aggregate: Option<AggregateSettings>,
+    /// process only the articles of this shard (`--shard I/N`)
+    pub shard: Option<Shard>,
     /// continue an interrupted run in the same folder
     pub resume: bool,
     /// the quotes stage's cue classes, recorded in run.json
@@ -317,22 +319,56 @@ pub fn shard_of(key: &str, n: u64) -> u64 {
     u64::from_be_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]) % n.max(1)
 }
 
-/// Parses `I/N` (0 ≤ I < N).
-pub fn parse_shard(s: &str) -> Result<(u64, u64)> {
-    let bad = || {
-        Error::Usage(format!(
-            "--shard {s:?}: expected I/N with 0 <= I < N, e.g. 3/16"
-        ))
-    };
-    let (i, n) = s.split_once('/').ok_or_else(bad)?;
-    let (i, n): (u64, u64) = (
-        i.trim().parse().map_err(|_| bad())?,
-        n.trim().parse().map_err(|_| bad())?,
-    );
-    if n == 0 || i >= n {
-        return Err(bad());
+/// `--shard I/N`: the articles whose id hashes to shard `index` of `count` (0 ≤ index < count).
+/// run.json and the progress file hold it as the pair `[index, count]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(from = "(u64, u64)", into = "(u64, u64)")]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// Whether `key` hashes to this shard ([`shard_of`]).
+    pub fn holds(&self, key: &str) -> bool {
+        shard_of(key, self.count) == self.index
     }
-    Ok((i, n))
+}
+
+impl std::str::FromStr for Shard {
+    /// the message clap shows (a usage error, exit 2)
+    type Err = String;
+    /// Parses `I/N` (0 ≤ I < N).
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let bad = || format!("--shard {s:?}: expected I/N with 0 <= I < N, e.g. 3/16");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count): (u64, u64) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl From<(u64, u64)> for Shard {
+    fn from((index, count): (u64, u64)) -> Self {
+        Shard { index, count }
+    }
+}
+
+impl From<Shard> for (u64, u64) {
+    fn from(s: Shard) -> Self {
+        (s.index, s.count)
+    }
 }
 
 /// Where results go: CSV tables in a folder, or JSON lines on stdout.
@@ -868,8 +904,8 @@ impl Batches<'_> {
 }
 
 /// Whether `key` belongs to another shard than this run's (`--shard`).
-fn other_shard(shard: Option<(u64, u64)>, key: &str) -> bool {
-    shard.is_some_and(|(i, n)| shard_of(key, n) != i)
+fn other_shard(shard: Option<Shard>, key: &str) -> bool {
+    shard.is_some_and(|s| !s.holds(key))
 }
 
 /// Checkpoint after a batch: flush the tables, append to the ledger, then record where both end

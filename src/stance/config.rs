@@ -19,7 +19,7 @@
 //! run of spaces or hyphens ("peace-treaty", "peace\ntreaty"). The last word also matches its
 //! plural / possessive forms (`s`, `es`, `'s`, `’s`); a trailing `*` matches any word ending
 //! (`normali*` → normalization, normalise, …).
-use crate::stance::aggregate::AggregateParams;
+use crate::stance::aggregate::{AggregateParams, AggregateSettings};
 use crate::stance::UnitKind;
 use crate::{Error, Result};
 use regex::{Regex, RegexSet, RegexSetBuilder};
@@ -172,6 +172,15 @@ impl Default for StanceConfig {
 }
 
 impl StanceConfig {
+    /// How speakers and outlets are aggregated (`min_relevance` and `[aggregate]`), as run.json
+    /// records it for `merge`.
+    pub fn aggregate_settings(&self) -> AggregateSettings {
+        AggregateSettings {
+            min_relevance: self.min_relevance,
+            params: self.aggregate,
+        }
+    }
+
     /// The targets file given on the command line, else the bundled default.
     pub fn load_or_default(path: Option<&Path>) -> Result<Self> {
         path.map_or_else(|| Ok(Self::default()), Self::load)

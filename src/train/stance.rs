@@ -3,7 +3,7 @@
 use super::{fit, set_threads, Task, TrainOptions};
 use crate::encoder;
 use crate::eval::stance::{score, StanceReport};
-use crate::stance::data::{self, DataFormat, StanceExample};
+use crate::stance::data::{self, DataFormat, DataSpec, StanceExample};
 use crate::stance::model::{
     encode_pair, fit_temperature, stance_net, InputStyle, Pair, StanceModelFile, StanceNet, CLASSES,
 };
@@ -16,16 +16,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use tch::{nn, Tensor};
 
-/// Parses `FORMAT=PATH`.
-pub fn parse_spec(spec: &str) -> Result<(DataFormat, PathBuf)> {
-    let (f, p) = spec.split_once('=').ok_or_else(|| Error::Usage(format!("--data {spec:?}: expected FORMAT=PATH, e.g. vast=../shared/data/stance/vast/vast_dev.csv")))?;
-    Ok((f.parse()?, PathBuf::from(p)))
-}
-
 pub struct StanceTrainData {
-    pub specs: Vec<(DataFormat, PathBuf)>,
+    pub specs: Vec<DataSpec>,
     /// sets read only as dev data (their held-out part, as `eval stance --heldout` takes it)
-    pub dev_specs: Vec<(DataFormat, PathBuf)>,
+    pub dev_specs: Vec<DataSpec>,
     /// keep at most this many training examples per dataset (balances the mix, bounds time)
     pub max_per_dataset: Option<usize>,
     pub dev_fraction: f32,
@@ -154,8 +148,8 @@ pub fn train(data: &StanceTrainData, opts: &TrainOptions) -> Result<()> {
     // Training examples grouped by set (a set may come from several files).
     let mut by_set: BTreeMap<DataFormat, Vec<StanceExample>> = BTreeMap::new();
     let mut dev_by_set: BTreeMap<DataFormat, Vec<StanceExample>> = BTreeMap::new();
-    let dev_only: Vec<DataFormat> = data.dev_specs.iter().map(|d| d.0).collect();
-    for (format, path) in &data.specs {
+    let dev_only: Vec<DataFormat> = data.dev_specs.iter().map(|d| d.format).collect();
+    for DataSpec { format, path } in &data.specs {
         let all = data::load(path, *format)?;
         // A set with a --dev file trains on all of this one.
         let (mut tr, dv) = if dev_only.contains(format) {
@@ -171,7 +165,7 @@ pub fn train(data: &StanceTrainData, opts: &TrainOptions) -> Result<()> {
         by_set.entry(*format).or_default().extend(tr);
         dev_by_set.entry(*format).or_default().extend(dv);
     }
-    for (format, path) in &data.dev_specs {
+    for DataSpec { format, path } in &data.dev_specs {
         let all = data::load(path, *format)?;
         dev_by_set
             .entry(*format)

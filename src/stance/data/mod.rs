@@ -132,8 +132,9 @@ impl fmt::Display for DataFormat {
 }
 
 impl FromStr for DataFormat {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
+    /// the message a usage error shows
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
         let key: String = s
             .trim()
             .to_ascii_lowercase()
@@ -154,11 +155,34 @@ impl FromStr for DataFormat {
             "ibmclaim" | "ibmclaimstance" | "claimstance" => Ok(DataFormat::IbmClaim),
             "argq" | "ibmargq" | "ibmargq30k" | "argq30k" => Ok(DataFormat::Argq),
             "sick" => Ok(DataFormat::Sick),
-            _ => Err(Error::Usage(format!(
+            _ => Err(format!(
                 "unknown stance data set {s:?}; expected one of: {}",
                 DataFormat::ALL.map(|f| f.name()).join(", ")
-            ))),
+            )),
         }
+    }
+}
+
+/// A stance set's file or folder and its format: `--data NAME=PATH` (and `--dev`) of
+/// `train stance` and `eval stance`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataSpec {
+    pub format: DataFormat,
+    pub path: PathBuf,
+}
+
+impl FromStr for DataSpec {
+    /// the message clap shows (a usage error, exit 2)
+    type Err = String;
+    /// Parses `NAME=PATH` (NAME: a [`DataFormat`]).
+    fn from_str(spec: &str) -> std::result::Result<Self, String> {
+        let (f, p) = spec.split_once('=').ok_or_else(|| {
+            format!("--data {spec:?}: expected FORMAT=PATH, e.g. vast=../shared/data/stance/vast/vast_dev.csv")
+        })?;
+        Ok(DataSpec {
+            format: f.parse()?,
+            path: PathBuf::from(p),
+        })
     }
 }
 
@@ -821,71 +845,14 @@ fn content_words(s: &str) -> HashSet<String> {
         .collect()
 }
 
-/// Sentences of a body: split at `.`, `!`, `?` (plus closing quotes) followed by white space and
-/// then an upper-case letter, digit or opening quote, and at line breaks.
+/// Sentences of a body, as the run's text stage splits them (`text::segment`: one splitter for
+/// training data and articles alike).
 pub fn split_sentences(body: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for para in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let chars: Vec<char> = para.chars().collect();
-        let mut start = 0;
-        let mut i = 0;
-        while i < chars.len() {
-            if matches!(chars[i], '.' | '!' | '?') {
-                let mut j = i + 1;
-                while j < chars.len() && matches!(chars[j], '"' | '\'' | '”' | '’' | ')') {
-                    j += 1;
-                }
-                let mut k = j;
-                while k < chars.len() && chars[k].is_whitespace() {
-                    k += 1;
-                }
-                let next_starts = chars.get(k).is_some_and(|c| {
-                    c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘')
-                });
-                if k > j && next_starts && !(chars[i] == '.' && is_abbreviation(&chars[start..i])) {
-                    out.push(
-                        chars[start..j]
-                            .iter()
-                            .collect::<String>()
-                            .trim()
-                            .to_string(),
-                    );
-                    start = k;
-                    i = k;
-                    continue;
-                }
-            }
-            i += 1;
-        }
-        let rest: String = chars[start..].iter().collect::<String>().trim().to_string();
-        if !rest.is_empty() {
-            out.push(rest);
-        }
-    }
-    out.retain(|s| !s.is_empty());
-    out
-}
-
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
-    "jr", "sr", "no", "vs", "inc", "corp", "co", "ltd", "u.s", "u.k", "u.n", "e.g", "i.e", "jan",
-    "feb", "aug", "sept", "oct", "nov", "dec",
-];
-
-/// Whether the word that ends `before` (the text up to a full stop) is an abbreviation or an
-/// initial ("J. K. Rowling"), after which a full stop does not end the sentence.
-fn is_abbreviation(before: &[char]) -> bool {
-    let word: String = before
-        .iter()
-        .rev()
-        .take_while(|c| !c.is_whitespace() && !matches!(c, '(' | '"' | '“'))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let lower = word.to_lowercase();
-    ABBREVIATIONS.contains(&lower.as_str())
-        || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+    let doc = crate::text::analyse(body, &crate::text::TextConfig { clean: false });
+    (0..doc.sentences.len())
+        .map(|i| doc.sentence_text(i).trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// The lede plus the sentences sharing most content words with `headline`, in body order, within

@@ -80,6 +80,32 @@ impl AggregateParams {
     }
 }
 
+/// How a run aggregates: the stance config's `min_relevance` and its `[aggregate]` table, as
+/// run.json records them (`merge` recomputes outlets and speakers with exactly these). The JSON
+/// is the 2-element array `[min_relevance, {params}]` that run.json has always held.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "(f32, AggregateParams)", into = "(f32, AggregateParams)")]
+pub struct AggregateSettings {
+    /// the relevance a unit needs to count (the stance config's `min_relevance`)
+    pub min_relevance: f32,
+    pub params: AggregateParams,
+}
+
+impl From<(f32, AggregateParams)> for AggregateSettings {
+    fn from((min_relevance, params): (f32, AggregateParams)) -> Self {
+        AggregateSettings {
+            min_relevance,
+            params,
+        }
+    }
+}
+
+impl From<AggregateSettings> for (f32, AggregateParams) {
+    fn from(s: AggregateSettings) -> Self {
+        (s.min_relevance, s.params)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Units → article
 
@@ -580,6 +606,28 @@ mod tests {
             against,
             neutral,
         }
+    }
+
+    #[test]
+    fn aggregate_settings_json_is_the_tuple() {
+        let json = r#"[0.35,{"margin":0.1,"bootstrap_resamples":200,"seed":7}]"#;
+        let s: AggregateSettings = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            s,
+            AggregateSettings {
+                min_relevance: 0.35,
+                params: AggregateParams {
+                    margin: 0.1,
+                    bootstrap_resamples: 200,
+                    seed: 7,
+                },
+            }
+        );
+        assert_eq!(serde_json::to_string(&s).unwrap(), json);
+        // as run.json holds it: `null` when stance is off
+        let none: Option<AggregateSettings> = serde_json::from_str("null").unwrap();
+        assert_eq!(none, None);
+        assert_eq!(serde_json::to_string(&Some(s)).unwrap(), json);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! The per-unit tables can be large: they are streamed, and only what the page shows is kept
 //! (relevant article scores; the quotes of the listed speakers, `QUOTES_PER_SPEAKER` each).
 use super::{ArticleInfo, ArticleScore, QuoteLine, Report, TargetDescription, QUOTES_PER_SPEAKER};
-use crate::aggregate::{AggregateParams, OutletRow, SpeakerRow};
+use crate::aggregate::{AggregateParams, AggregateSettings, OutletRow, SpeakerRow};
 use crate::doc::StanceLabel;
 use crate::output::{read_rows, table_records, unguard};
 use crate::{Error, Result};
@@ -98,13 +98,13 @@ pub fn load(out_dir: &Path) -> Result<Report> {
     for t in &mut r.targets {
         t.description = t.description.trim().to_string();
     }
-    if let Some((min, params)) = field("aggregate")
-        .and_then(|v| serde_json::from_value::<Option<(f32, AggregateParams)>>(v).ok())
+    if let Some(a) = field("aggregate")
+        .and_then(|v| serde_json::from_value::<Option<AggregateSettings>>(v).ok())
         .flatten()
     {
-        min_relevance = min;
-        r.resamples = params.bootstrap_resamples;
-        r.seed = params.seed;
+        min_relevance = a.min_relevance;
+        r.resamples = a.params.bootstrap_resamples;
+        r.seed = a.params.seed;
     }
     if r.targets.is_empty() {
         r.missing
