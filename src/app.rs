@@ -72,12 +72,14 @@ fn train_ner(args: TrainNerArgs) -> Result<i32> {
         train,
         dev,
         documents,
+        also_sentences,
         common,
     } = args;
     let data = crate::train::ner::NerTrainData {
         train,
         dev,
         documents,
+        also_sentences,
     };
     fit(&common, |opts| crate::train::ner::train(&data, opts))
 }

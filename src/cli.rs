@@ -332,6 +332,10 @@ pub struct TrainNerArgs {
     /// --max-tokens pieces), which the model then also sees together when it predicts.
     #[arg(long)]
     pub documents: bool,
+    /// With --documents: also train on every sentence alone, so that short texts (a headline,
+    /// a one-line post) look like something the model has seen.
+    #[arg(long, requires = "documents")]
+    pub also_sentences: bool,
     #[command(flatten)]
     pub common: TrainArgs,
 }

@@ -27,6 +27,7 @@ fn encode_examples(
     docs: &[Vec<ConllSentence>],
     max_tokens: usize,
     documents: bool,
+    also_sentences: bool,
 ) -> Result<Vec<Example>> {
     let crate::encoder::Special { cls, sep, .. } = crate::encoder::Special::of(tok)?;
     let room = max_tokens - 2;
@@ -37,10 +38,14 @@ fn encode_examples(
             let words: Vec<&str> = s.words.iter().map(|w| w.as_str()).collect();
             encs.push(encode_words(tok, &words)?);
         }
-        let runs = if documents {
-            pack(&encs.iter().map(|e| e.ids.len()).collect::<Vec<_>>(), room)
+        let alone = (0..encs.len()).map(|i| i..i + 1);
+        let runs: Vec<std::ops::Range<usize>> = if documents {
+            let packed = pack(&encs.iter().map(|e| e.ids.len()).collect::<Vec<_>>(), room);
+            // a document of one sentence is already its sentence alone
+            let extra = alone.filter(|_| also_sentences && doc.len() > 1);
+            packed.into_iter().chain(extra).collect()
         } else {
-            (0..encs.len()).map(|i| i..i + 1).collect()
+            alone.collect()
         };
         for r in runs {
             let enc = concat(&encs[r.clone()].iter().collect::<Vec<_>>());
@@ -81,6 +86,8 @@ pub struct NerTrainData {
     pub dev: PathBuf,
     /// train on runs of consecutive sentences of a document (document context), not sentences
     pub documents: bool,
+    /// with `documents`: every sentence alone as well
+    pub also_sentences: bool,
 }
 
 /// Dev-set F1 (all four types) of the network as it is now.
@@ -181,13 +188,23 @@ pub fn train(data: &NerTrainData, opts: &TrainOptions) -> Result<()> {
             "training and dev files must contain sentences".into(),
         ));
     }
-    let examples = encode_examples(&tok, &train_d, opts.max_tokens, data.documents)?;
+    let examples = encode_examples(
+        &tok,
+        &train_d,
+        opts.max_tokens,
+        data.documents,
+        data.also_sentences,
+    )?;
     eprintln!(
         "train ner: {} training sentences of {} documents in {} examples{}, {} dev sentences, device {device:?}",
         count(&train_d),
         train_d.len(),
         examples.len(),
-        if data.documents { " (document context)" } else { "" },
+        match (data.documents, data.also_sentences) {
+            (true, true) => " (document context, and every sentence alone)",
+            (true, false) => " (document context)",
+            _ => "",
+        },
         count(&dev)
     );
     let mut vs = nn::VarStore::new(device);
