@@ -203,7 +203,7 @@ pub fn article_stance(
 }
 
 /// [`article_stance`], decided by the learned article model when one is given (see
-/// [`crate::stance::article`]); the margin rule stays the fallback.
+/// `newsmine::stance::article`, in the model crate); the margin rule stays the fallback.
 pub fn article_stance_with(
     target: &str,
     units: &[UnitStance],
