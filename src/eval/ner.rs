@@ -99,24 +99,26 @@ impl fmt::Display for NerReport {
             "{:<8} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}",
             "type", "precision", "recall", "f1", "tp", "fp", "fn"
         )?;
-        let row = |f: &mut fmt::Formatter<'_>, name: &str, c: &Prf| {
-            writeln!(
-                f,
-                "{:<8} {:>9.2} {:>9.2} {:>9.2} {:>7} {:>7} {:>7}",
-                name,
-                100.0 * c.precision(),
-                100.0 * c.recall(),
-                100.0 * c.f1(),
-                c.tp,
-                c.fp,
-                c.fn_
-            )
-        };
         for (t, c) in &self.per_type {
-            row(f, t, c)?;
+            prf_row(f, 8, t, c)?;
         }
-        row(f, "overall", &self.overall)
+        prf_row(f, 8, "overall", &self.overall)
     }
+}
+
+/// One row of a precision / recall / F1 table, the name in a column of `width`.
+fn prf_row(f: &mut fmt::Formatter<'_>, width: usize, name: &str, c: &Prf) -> fmt::Result {
+    writeln!(
+        f,
+        "{:<width$} {:>9.2} {:>9.2} {:>9.2} {:>7} {:>7} {:>7}",
+        name,
+        100.0 * c.precision(),
+        100.0 * c.recall(),
+        100.0 * c.f1(),
+        c.tp,
+        c.fp,
+        c.fn_
+    )
 }
 
 /// Articles per model batch, as `run` (its `--batch` default).
@@ -411,18 +413,7 @@ impl fmt::Display for RunPathReport {
             "exact char spans", "precision", "recall", "f1", "tp", "fp", "fn"
         )?;
         for (name, r) in &self.rows {
-            let c = &r.overall;
-            writeln!(
-                f,
-                "{:<48} {:>9.2} {:>9.2} {:>9.2} {:>7} {:>7} {:>7}",
-                name,
-                100.0 * c.precision(),
-                100.0 * c.recall(),
-                100.0 * c.f1(),
-                c.tp,
-                c.fp,
-                c.fn_
-            )?;
+            prf_row(f, 48, name, &r.overall)?;
         }
         let per_type = |r: &NerReport| {
             r.per_type

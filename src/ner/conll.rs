@@ -22,10 +22,6 @@ fn map_type(t: &str) -> Option<&'static str> {
     }
 }
 
-pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
-    Ok(read_conll_documents(path)?.into_iter().flatten().collect())
-}
-
 /// The sentences of a CoNLL file by document (`-DOCSTART-` lines). A file without them, such as
 /// WNUT-17 (unrelated tweets), has no documents: each sentence is one alone, so a document-context
 /// model is not shown strangers' tweets as context.
@@ -47,11 +43,14 @@ pub fn read_conll_documents(path: &Path) -> Result<Vec<Vec<ConllSentence>>> {
                 }
             }
         };
+    let mut has_documents = false;
     for (n, line) in text.lines().enumerate() {
         let line = line.trim_end();
-        if line.is_empty() || line.starts_with("-DOCSTART-") {
+        let docstart = line.starts_with("-DOCSTART-");
+        if line.is_empty() || docstart {
             flush(&mut docs, &mut words, &mut tags);
-            if line.starts_with("-DOCSTART-") && docs.last().is_some_and(|d| !d.is_empty()) {
+            has_documents |= docstart;
+            if docstart && docs.last().is_some_and(|d| !d.is_empty()) {
                 docs.push(Vec::new());
             }
             continue;
@@ -76,7 +75,7 @@ pub fn read_conll_documents(path: &Path) -> Result<Vec<Vec<ConllSentence>>> {
     }
     // IOB1 → IOB2 (in `flush`) is a no-op on IOB2 input, so it is always safe.
     flush(&mut docs, &mut words, &mut tags);
-    if !text.lines().any(|l| l.starts_with("-DOCSTART-")) {
+    if !has_documents {
         docs = docs.into_iter().flatten().map(|s| vec![s]).collect();
     }
     docs.retain(|d| !d.is_empty());
@@ -92,7 +91,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.conll");
         std::fs::write(&p, "-DOCSTART- -X- -X- O\n\nEU NNP I-NP I-ORG\nrejects VBZ I-VP O\n\nPeter\tB-person\nsaw\tO\niPhone\tB-product\n").unwrap();
-        let s = read_conll(&p).unwrap();
+        let s: Vec<ConllSentence> = read_conll_documents(&p)
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .collect();
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].tags, ["B-ORG", "O"]);
         assert_eq!(s[1].tags, ["B-PER", "O", "O"]);
