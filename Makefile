@@ -6,7 +6,7 @@ BIN := target/release/newsmine
 OUT ?= out
 DATA ?= ../shared/data
 
-.PHONY: setup build run test test-core test-spark lint eval-ner eval-quotes eval-stance eval-html train-stance train-quotes bench clean-out
+.PHONY: setup build run test test-core test-spark lint eval-ner eval-quotes eval-stance eval-html train-stance train-quotes train-quote-tagger bench clean-out
 
 setup:
 	@bash scripts/setup.sh
@@ -65,6 +65,10 @@ train-stance: build
 # Retrains models/quotes exactly as shipped (about an hour on 2 cores).
 train-quotes: build
 	bash scripts/train_quotes.sh
+
+# Retrains models/quote_tagger exactly as shipped (about 75 min on 2 cores beside other work).
+train-quote-tagger: build
+	bash scripts/train_quote_tagger.sh
 
 # Throughput, memory and CoNLL F1 per mode in one table; spaCy and the same networks in Python
 # too when .deps/bench-venv exists (BENCH_ARGS=--install-python installs it: about 5 GB).

@@ -122,8 +122,14 @@ fn train_quotes(args: TrainQuotesArgs) -> Result<i32> {
         polnear,
         dev,
         no_ner,
+        tagger,
         common,
     } = args;
+    if tagger {
+        return fit(&common, |opts| {
+            crate::train::quote_tagger::train(&polnear, &dev, opts)
+        });
+    }
     let data = crate::train::quotes::QuoteTrainData {
         train: polnear,
         dev,
@@ -358,6 +364,8 @@ fn eval_quotes(args: EvalQuotesArgs) -> Result<i32> {
         no_ner,
         quote_model,
         no_quote_model,
+        quote_tagger,
+        tagger_threshold,
         limit,
         json,
         threads,
@@ -378,7 +386,9 @@ fn eval_quotes(args: EvalQuotesArgs) -> Result<i32> {
         components,
     };
     let model = quote_model_for_eval(quote_model, no_quote_model)?;
-    let report = crate::eval::quote_model::evaluate(&gold, &pipeline, model.as_ref())?;
+    let tagger = quote_tagger_for_eval(quote_tagger, tagger_threshold, no_quote_model)?;
+    let report =
+        crate::eval::quote_model::evaluate(&gold, &pipeline, model.as_ref(), tagger.as_ref())?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -449,6 +459,28 @@ fn quote_model_for_eval(
         None => {}
     }
     crate::quote_model::QuoteModel::new(config).map(Some)
+}
+
+/// The quote tagger `eval quotes` adds: the given folder, else the shipped one when present,
+/// none with `--no-quote-model`.
+fn quote_tagger_for_eval(
+    dir: Option<PathBuf>,
+    threshold: Option<f32>,
+    off: bool,
+) -> Result<Option<crate::quote_tagger::QuoteTagger>> {
+    if off {
+        return Ok(None);
+    }
+    let mut config = crate::quote_tagger::QuoteTaggerConfig {
+        threshold,
+        ..Default::default()
+    };
+    match dir {
+        Some(d) => config.model_dir = d,
+        None if !config.model_dir.join("config.json").is_file() => return Ok(None),
+        None => {}
+    }
+    crate::quote_tagger::QuoteTagger::new(config).map(Some)
 }
 
 fn train_options(a: &TrainArgs) -> TrainOptions {
@@ -532,10 +564,9 @@ pub fn build_pipeline(
         files.extend(model.files.iter().cloned());
         components.push(Box::new(model));
     }
+    // the `[quotes]` table of the config file: which cue classes count
+    let settings = crate::quotes::settings::QuotesSettings::from_toml_str(&doc.text, &doc.path)?;
     if on(Stage::Quotes) {
-        // the `[quotes]` table of the config file: which cue classes count
-        let settings =
-            crate::quotes::settings::QuotesSettings::from_toml_str(&doc.text, &doc.path)?;
         components.push(Box::new(crate::quotes::QuoteExtractor::new(
             crate::quotes::QuotesConfig {
                 classes: settings.classes(),
@@ -554,6 +585,19 @@ pub fn build_pipeline(
         let model = crate::quote_model::QuoteModel::new(config)?;
         files.extend(model.files.iter().cloned());
         components.push(Box::new(model));
+    }
+    if on(Stage::Quotes) && on(Stage::QuoteModel) && on(Stage::QuoteTagger) {
+        let mut config = crate::quote_tagger::QuoteTaggerConfig {
+            bf16: run_bf16(args),
+            classes: settings.classes(),
+            ..Default::default()
+        };
+        if let Some(dir) = &args.quote_tagger {
+            config.model_dir = dir.clone();
+        }
+        let tagger = crate::quote_tagger::QuoteTagger::new(config)?;
+        files.extend(tagger.files.iter().cloned());
+        components.push(Box::new(tagger));
     }
     let mut stance_config = None;
     if on(Stage::Stance) {

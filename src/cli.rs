@@ -20,7 +20,7 @@ pub struct Cli {
 pub enum Command {
     /// Run the pipeline over files and folders and write the tables to --out.
     #[command(after_help = RUN_AFTER_HELP)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Train a task model on annotated data (fine-tunes the base encoder).
     #[command(subcommand)]
     Train(TrainCommand),
@@ -65,7 +65,7 @@ Files of the run itself in --out:
 
 Config file (--config FILE, else the bundled corpus/newsmine.toml; `newsmine init` writes a copy):
   its [run] table holds outlet, skip, threads, batch, ner_model, stance_model, quote_model,
-  max_article_bytes,
+  quote_tagger, max_article_bytes,
   format, precision, write_text and table_format, under the flags' names (`batch = 32`). A flag
   given on the command line overrides the file; run.json records the settings used in full, and
   `run --like OUT/run.json INPUT...` repeats them (flags given beside --like override).
@@ -83,8 +83,11 @@ pub enum Stage {
     Clean,
     Ner,
     Quotes,
-    /// the learned check of the rule stage's statements (confidence, threshold)
+    /// the learned check of the rule stage's statements (confidence, threshold); skipping it
+    /// skips the quote tagger too: rules alone
     QuoteModel,
+    /// the learned tagger that adds the attributions the rules miss (about one NER pass)
+    QuoteTagger,
     Stance,
 }
 
@@ -150,6 +153,8 @@ pub struct RunArgs {
     pub stance_model: Option<PathBuf>,
     #[arg(skip)]
     pub quote_model: Option<PathBuf>,
+    #[arg(skip)]
+    pub quote_tagger: Option<PathBuf>,
     #[arg(skip = 5_000_000usize)]
     pub max_article_bytes: usize,
     #[arg(skip)]
@@ -198,6 +203,11 @@ pub struct RunSettings {
     #[arg(long, value_name = "DIR")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_model: Option<PathBuf>,
+    /// Quote tagger folder (default: the shipped models/quote_tagger): adds the attributions
+    /// the rules miss; `--skip quote-tagger` turns it off, `--skip quote-model` with the model.
+    #[arg(long, value_name = "DIR")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote_tagger: Option<PathBuf>,
     /// Articles larger than this many bytes go to errors.csv instead of being processed
     /// (default 5000000).
     #[arg(long, value_name = "N")]
@@ -235,6 +245,7 @@ impl RunSettings {
             ner_model: self.ner_model.or(under.ner_model),
             stance_model: self.stance_model.or(under.stance_model),
             quote_model: self.quote_model.or(under.quote_model),
+            quote_tagger: self.quote_tagger.or(under.quote_tagger),
             max_article_bytes: self.max_article_bytes.or(under.max_article_bytes),
             format: self.format.or(under.format),
             precision: self.precision.or(under.precision),
@@ -256,6 +267,7 @@ impl RunArgs {
             ner_model,
             stance_model,
             quote_model,
+            quote_tagger,
             max_article_bytes,
             format,
             precision,
@@ -269,6 +281,7 @@ impl RunArgs {
         self.ner_model = ner_model.or(self.ner_model.take());
         self.stance_model = stance_model.or(self.stance_model.take());
         self.quote_model = quote_model.or(self.quote_model.take());
+        self.quote_tagger = quote_tagger.or(self.quote_tagger.take());
         self.max_article_bytes = max_article_bytes.unwrap_or(self.max_article_bytes);
         self.format = format.or(self.format);
         self.precision = precision.unwrap_or(self.precision);
@@ -286,6 +299,7 @@ impl RunArgs {
             ner_model: self.ner_model.clone(),
             stance_model: self.stance_model.clone(),
             quote_model: self.quote_model.clone(),
+            quote_tagger: self.quote_tagger.clone(),
             max_article_bytes: Some(self.max_article_bytes),
             format: self.format,
             precision: Some(self.precision),
@@ -322,9 +336,10 @@ pub enum TrainCommand {
 /// `train ner`.
 #[derive(Args, Debug)]
 pub struct TrainNerArgs {
-    /// Training file (e.g. ../shared/data/ner/conll2003/eng.train).
-    #[arg(long)]
-    pub train: PathBuf,
+    /// Training file (e.g. ../shared/data/ner/conll2003/eng.train); repeat to train on several
+    /// (e.g. train and dev for a final model, with the recipe chosen on dev beforehand).
+    #[arg(long, required = true)]
+    pub train: Vec<PathBuf>,
     /// Dev file for model selection (e.g. eng.testa).
     #[arg(long)]
     pub dev: PathBuf,
@@ -396,6 +411,10 @@ pub struct TrainQuotesArgs {
     /// Propose statements without NER (faster; speakers as spans only).
     #[arg(long)]
     pub no_ner: bool,
+    /// Train the quote tagger (source / cue / content spans over runs of sentences, which finds
+    /// the attributions the rules miss) instead of the statement scorer; out: models/quote_tagger.
+    #[arg(long)]
+    pub tagger: bool,
     #[command(flatten)]
     pub common: TrainArgs,
 }
@@ -517,6 +536,12 @@ pub struct EvalQuotesArgs {
     /// Score the rules only.
     #[arg(long)]
     pub no_quote_model: bool,
+    /// Quote tagger folder whose additions to score (default: models/quote_tagger if present).
+    #[arg(long, value_name = "DIR")]
+    pub quote_tagger: Option<PathBuf>,
+    /// Add the tagger's attributions from this confidence on, instead of its own threshold.
+    #[arg(long, value_name = "P")]
+    pub tagger_threshold: Option<f32>,
     /// Score at most this many articles.
     #[arg(long)]
     pub limit: Option<usize>,

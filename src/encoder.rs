@@ -2,6 +2,7 @@
 //! models are stored: the fine-tuned weights in fp16 without the frozen word-embedding table,
 //! which is loaded from the base at start-up (keeps each committed file under 25 MB).
 pub mod pair;
+pub mod tagger;
 
 use crate::{Error, Result};
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};

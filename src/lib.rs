@@ -14,6 +14,7 @@ pub mod eval;
 pub mod ner;
 pub mod pipeline;
 pub mod quote_model;
+pub mod quote_tagger;
 pub mod stance;
 pub mod train;
 

@@ -157,3 +157,29 @@ fn only_app_names_the_cli() {
         }
     }
 }
+
+/// Every shipped model folder has its card, and no file over 25 MB (the repository's limit).
+#[test]
+fn model_folders_have_a_card_and_small_files() {
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let Ok(dirs) = std::fs::read_dir(&models) else {
+        eprintln!("skipping: no models/ folder");
+        return;
+    };
+    for dir in dirs.flatten().filter(|d| d.path().is_dir()) {
+        let dir = dir.path();
+        assert!(
+            dir.join("MODEL_CARD.md").is_file(),
+            "{} has no MODEL_CARD.md",
+            dir.display()
+        );
+        for f in std::fs::read_dir(&dir).unwrap().flatten() {
+            let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+            assert!(
+                len <= 25 * 1024 * 1024,
+                "{} is {len} bytes, over 25 MB",
+                f.path().display()
+            );
+        }
+    }
+}

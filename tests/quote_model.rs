@@ -1,6 +1,7 @@
-//! The quote model stage: a confidence on every quote row where it runs, none with
-//! `--skip quote-model`, the same rows as the rules minus the dropped ones, and a missing model
-//! folder as one set-up error.
+//! The quote model and quote tagger stages: a confidence on every quote row where they run,
+//! none with `--skip quote-model`, the same rows as the rules minus the dropped ones, the
+//! tagger's rows added beside them (never replacing one), and a missing model folder as one
+//! set-up error.
 mod common;
 use common::{bin, models_present, read_table, root};
 
@@ -30,7 +31,7 @@ fn every_row_has_a_confidence_and_the_rules_alone_have_none() {
     if !models_present() {
         return;
     }
-    let (_a, scored) = run(&[]);
+    let (_a, scored) = run(&["--skip", "quote-tagger"]);
     let (_b, rules) = run(&["--skip", "quote-model"]);
     assert!(!scored.is_empty());
     for q in &scored {
@@ -53,6 +54,54 @@ fn every_row_has_a_confidence_and_the_rules_alone_have_none() {
         .map(|q| q["quote_id"].parse().unwrap())
         .collect();
     assert_eq!(ids, (0..scored.len()).collect::<Vec<_>>());
+}
+
+#[test]
+fn the_tagger_adds_rows_and_keeps_every_row_of_the_model() {
+    if !models_present() {
+        return;
+    }
+    let (_a, tagged) = run(&[]);
+    let (_b, scored) = run(&["--skip", "quote-tagger"]);
+    let same = |a: &std::collections::HashMap<String, String>,
+                b: &std::collections::HashMap<String, String>| {
+        a["start"] == b["start"] && a["end"] == b["end"]
+    };
+    for q in &scored {
+        assert!(tagged.iter().any(|t| same(t, q)), "{q:?} lost by the tagger");
+    }
+    for t in tagged.iter().filter(|t| !scored.iter().any(|q| same(t, q))) {
+        // an added row has its cue, a confidence and a default cue class
+        assert!(!t["cue"].is_empty(), "{t:?}");
+        let c: f32 = t["confidence"].parse().expect("a confidence");
+        assert!((0.0..=1.0).contains(&c), "{c}");
+        assert!(
+            ["speech", "written", "according_to"].contains(&t["cue_class"].as_str()),
+            "{t:?}"
+        );
+    }
+    let ids: Vec<usize> = tagged
+        .iter()
+        .map(|q| q["quote_id"].parse().unwrap())
+        .collect();
+    assert_eq!(ids, (0..tagged.len()).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_missing_quote_tagger_is_one_setup_error() {
+    let out = tempfile::tempdir().unwrap();
+    let o = bin()
+        .arg("run")
+        .arg(root().join("corpus"))
+        .arg("--out")
+        .arg(out.path())
+        .args(["--skip", "ner", "--skip", "stance", "--quote-tagger"])
+        .arg(out.path().join("nothing"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--quote-tagger"), "{err}");
 }
 
 #[test]

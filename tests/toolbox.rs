@@ -14,7 +14,7 @@ fn run_args(argv: &[&str]) -> RunArgs {
     let mut all = vec!["newsmine", "run"];
     all.extend(argv);
     match Cli::try_parse_from(all).unwrap().command {
-        Command::Run(args) => args,
+        Command::Run(args) => *args,
         other => panic!("not a run: {other:?}"),
     }
 }
@@ -174,7 +174,7 @@ fn config_errors_name_what_is_wrong() {
     );
     assert_eq!(
         run_json(&out)["components"],
-        serde_json::json!(["quotes", "quote-model"])
+        serde_json::json!(["quotes", "quote-model", "quote-tagger"])
     );
     with("[run]\nskip = [\"quotes\", \"ner\", \"stance\"]\n", &[], 0);
     assert_eq!(run_json(&out)["components"], serde_json::json!([]));

@@ -1,11 +1,16 @@
 //! `newsmine eval quotes`: the rules alone and the rules with the quote model, side by side, in
 //! one run over PolNeAR (NER once, the rules with the default and with every cue class, the model
 //! over both), plus the model's reliability: per confidence bucket, how many of the statements
-//! are gold attributions (overlap ≥ 0.3 with a gold content).
+//! are gold attributions (overlap ≥ 0.3 with a gold content). With the quote tagger, a third
+//! column: rules + model + the attributions the tagger adds (at its threshold, and a sweep of
+//! thresholds to choose it by).
 use super::quotes::{score, statement_is_gold, GoldArticle, QuoteReport};
 use crate::doc::{statements, Quote};
+use crate::doc::{Doc, Entity};
 use crate::pipeline::Pipeline;
 use crate::quote_model::{keep_confident, QuoteModel};
+use crate::quote_tagger::assemble::{self, Found};
+use crate::quote_tagger::QuoteTagger;
 use crate::quotes::{CueClasses, QuoteExtractor, QuotesConfig};
 use crate::Result;
 use serde::Serialize;
@@ -26,6 +31,10 @@ pub struct Setting {
     pub name: &'static str,
     pub rules: QuoteReport,
     pub with_model: Option<QuoteReport>,
+    /// rules + model (when it ran) + the tagger's additions at its threshold
+    pub with_tagger: Option<QuoteReport>,
+    /// the tagger's additions at other thresholds: (threshold, report)
+    pub tagger_sweep: Vec<(f32, QuoteReport)>,
     pub reliability: Vec<Bucket>,
     /// statements with confidence ≥ 0.8, and the share of them that are gold
     pub confident: Option<(usize, f64)>,
@@ -35,14 +44,26 @@ pub struct Setting {
 pub struct QuoteEval {
     pub articles: usize,
     pub threshold: Option<f32>,
+    pub tagger_threshold: Option<f32>,
     pub settings: Vec<Setting>,
 }
+
+/// What the tagger found in one article, with what merging it needs.
+struct Tagged {
+    doc: Doc,
+    entities: Vec<Entity>,
+    found: Vec<Found>,
+}
+
+/// Thresholds of the tagger sweep.
+const SWEEP: [f32; 5] = [0.3, 0.5, 0.6, 0.7, 0.8];
 
 /// Runs the pipeline (text, NER) over the gold articles once, then each cue-class setting.
 pub fn evaluate(
     gold: &[GoldArticle],
     pipeline: &Pipeline,
     model: Option<&QuoteModel>,
+    tagger: Option<&QuoteTagger>,
 ) -> Result<QuoteEval> {
     let kept = QuoteExtractor::new(Default::default())?;
     let wide = QuoteExtractor::new(QuotesConfig {
@@ -50,7 +71,7 @@ pub fn evaluate(
         ..Default::default()
     })?;
     let mut times = Default::default();
-    let (mut default, mut all) = (Vec::new(), Vec::new());
+    let (mut default, mut all, mut tagged) = (Vec::new(), Vec::new(), Vec::new());
     for chunk in gold.chunks(32) {
         let mut batch = pipeline.annotate(
             chunk.iter().map(|g| g.article.clone()).collect(),
@@ -72,60 +93,117 @@ pub fn evaluate(
                 m.score(&mut items)?;
             }
         }
+        if let Some(t) = tagger {
+            for (a, tags) in batch.iter().zip(t.tag(&batch)?) {
+                tagged.push(Tagged {
+                    found: assemble::attributions(&a.doc, &tags),
+                    doc: a.doc.clone(),
+                    entities: a.entities.clone(),
+                });
+            }
+        }
         default.extend(d);
         all.extend(w);
     }
-    let settings = [
-        (
+    let threshold = model.map(|m| m.threshold);
+    let tagging = tagger.map(|t| (t.threshold, tagged.as_slice()));
+    let settings = vec![
+        setting(
             "default cue classes (speech, written, according_to)",
+            CueClasses::DEFAULT,
+            gold,
             default,
+            threshold,
+            tagging,
         ),
-        ("all cue classes (belief and intention added)", all),
-    ]
-    .into_iter()
-    .map(|(name, predicted)| setting(name, gold, predicted, model.map(|m| m.threshold)))
-    .collect();
+        setting(
+            "all cue classes (belief, intention and other added)",
+            CueClasses::ALL,
+            gold,
+            all,
+            threshold,
+            tagging,
+        ),
+    ];
     Ok(QuoteEval {
         articles: gold.len(),
-        threshold: model.map(|m| m.threshold),
+        threshold,
+        tagger_threshold: tagger.map(|t| t.threshold),
         settings,
     })
 }
 
+/// The rows of each article with the tagger's additions at `threshold`.
+fn with_tagged(
+    predicted: &[Vec<Quote>],
+    tagged: &[Tagged],
+    classes: CueClasses,
+    threshold: f32,
+) -> Vec<Vec<Quote>> {
+    predicted
+        .iter()
+        .zip(tagged)
+        .map(|(q, t)| {
+            let mut q = q.clone();
+            assemble::merge(
+                &t.doc,
+                &t.entities,
+                &mut q,
+                t.found.clone(),
+                classes,
+                threshold,
+            );
+            q
+        })
+        .collect()
+}
+
 fn setting(
     name: &'static str,
+    classes: CueClasses,
     gold: &[GoldArticle],
     predicted: Vec<Vec<Quote>>,
     threshold: Option<f32>,
+    tagging: Option<(f32, &[Tagged])>,
 ) -> Setting {
     let rules = score(gold, &predicted);
-    let Some(t) = threshold else {
-        return Setting {
-            name,
-            rules,
-            with_model: None,
-            reliability: Vec::new(),
-            confident: None,
-        };
+    let (reliability, confident, kept) = match threshold {
+        None => (Vec::new(), None, predicted),
+        Some(t) => {
+            let reliability = reliability(gold, &predicted);
+            let (n, right) = reliability
+                .iter()
+                .filter(|b| b.lo >= 0.8 - 1e-6)
+                .fold((0, 0), |(n, r), b| (n + b.statements, r + b.gold));
+            let kept: Vec<Vec<Quote>> = predicted
+                .into_iter()
+                .map(|mut q| {
+                    keep_confident(&mut q, t);
+                    q
+                })
+                .collect();
+            (reliability, Some((n, right as f64 / n.max(1) as f64)), kept)
+        }
     };
-    let reliability = reliability(gold, &predicted);
-    let (n, right) = reliability
-        .iter()
-        .filter(|b| b.lo >= 0.8 - 1e-6)
-        .fold((0, 0), |(n, r), b| (n + b.statements, r + b.gold));
-    let kept: Vec<Vec<Quote>> = predicted
-        .into_iter()
-        .map(|mut q| {
-            keep_confident(&mut q, t);
-            q
-        })
-        .collect();
+    let with_model = threshold.map(|_| score(gold, &kept));
+    let (with_tagger, tagger_sweep) = match tagging {
+        None => (None, Vec::new()),
+        Some((t, tagged)) => (
+            Some(score(gold, &with_tagged(&kept, tagged, classes, t))),
+            SWEEP
+                .iter()
+                .map(|&x| (x, score(gold, &with_tagged(&kept, tagged, classes, x))))
+                .collect(),
+        ),
+    };
     Setting {
         name,
         rules,
-        with_model: Some(score(gold, &kept)),
+        with_model,
+        with_tagger,
+        tagger_sweep,
         reliability,
-        confident: Some((n, right as f64 / n.max(1) as f64)),
+        confident,
     }
 }
 
@@ -172,6 +250,9 @@ impl fmt::Display for QuoteEval {
             if let Some(m) = &s.with_model {
                 writeln!(f, "== {}: rules + quote model\n{m}", s.name)?;
             }
+            if let Some(m) = &s.with_tagger {
+                writeln!(f, "== {}: rules + quote model + quote tagger\n{m}", s.name)?;
+            }
         }
         writeln!(f, "summary ({} articles)", self.articles)?;
         for s in &self.settings {
@@ -183,6 +264,17 @@ impl fmt::Display for QuoteEval {
                     row(m),
                     self.threshold.unwrap_or(0.0)
                 )?;
+            }
+            if let Some(m) = &s.with_tagger {
+                writeln!(
+                    f,
+                    "    + tagger:      {} (threshold {:.2})",
+                    row(m),
+                    self.tagger_threshold.unwrap_or(0.0)
+                )?;
+                for (t, r) in &s.tagger_sweep {
+                    writeln!(f, "      tagger at {t:.2}: {}", row(r))?;
+                }
             }
         }
         if let Some(s) = self.settings.first().filter(|s| s.with_model.is_some()) {

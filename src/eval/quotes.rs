@@ -34,8 +34,8 @@
 //! spans overlap).
 use crate::corpus::Article;
 use crate::eval::metrics::Prf;
-use crate::quotes::lexicon::{self, class, Lexicon};
-use crate::quotes::marks::{self, Limits};
+use crate::quotes::lexicon::Lexicon;
+use crate::quotes::marks;
 use crate::quotes::{CueClass, Quote};
 use crate::text::Span;
 use serde::{Deserialize, Serialize};
@@ -126,7 +126,7 @@ pub fn load_polnear(path: &Path) -> crate::Result<Vec<GoldArticle>> {
             let cue = convert(&rel.cue);
             let cue_text: Vec<&str> = cue.iter().map(|&s| chars.slice(&raw.text, s)).collect();
             quotes.push(GoldQuote {
-                direct: is_direct(&text.join(" ")),
+                direct: marks::is_direct(&text.join(" ")),
                 cue_class: gold_cue_class(&cue_text),
                 content,
                 source: convert(&rel.source),
@@ -154,31 +154,13 @@ pub fn gold_cue_class(pieces: &[&str]) -> String {
     if joined.trim().is_empty() {
         return NO_CUE.into();
     }
-    if joined
-        .chars()
-        .all(|c| c.is_whitespace() || matches!(c, ':' | '—' | '―' | '–' | '-'))
+    match Lexicon::builtin()
+        .ok()
+        .and_then(|lex| lex.class_of_cue_text(&joined))
     {
-        return CueClass::Speech.as_str().into();
+        Some(c) => c.as_str().into(),
+        None => NOT_IN_LEXICON.into(),
     }
-    let Ok(lex) = Lexicon::builtin() else {
-        return NOT_IN_LEXICON.into();
-    };
-    let words: Vec<String> = joined
-        .split_whitespace()
-        .map(|w| lexicon::normalise(w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let cue_types = class::CUE | class::COMPLEMENT;
-    for k in 0..words.len() {
-        let found = match lex.phrase_at(&words[k..]) {
-            Some((len, f)) if f & cue_types != 0 => Some((words[k..k + len].join(" "), f)),
-            _ => Some((words[k].clone(), lex.flags(&words[k]))).filter(|(_, f)| f & cue_types != 0),
-        };
-        if let Some(c) = found.and_then(|(key, f)| lex.cue_class(&key, f & cue_types)) {
-            return c.as_str().into();
-        }
-    }
-    NOT_IN_LEXICON.into()
 }
 
 /// Class of a statement without a cue.
@@ -219,31 +201,6 @@ fn part_spans(text: &str, chars: &crate::text::CharIndex, part: &RawPart) -> Vec
         Some(spans) if joined(&spans) == expected => spans,
         _ => as_chars,
     }
-}
-
-/// Starts or ends with a quotation mark, or is mostly inside quotation marks.
-fn is_direct(text: &str) -> bool {
-    let t = text.trim();
-    let is_mark = |c: Option<char>| c.is_some_and(|c| marks::is_mark_char(c) && c != '\'');
-    if is_mark(t.chars().next()) || is_mark(t.chars().last()) {
-        return true;
-    }
-    let chars: Vec<char> = t.chars().collect();
-    if chars.is_empty() {
-        return false;
-    }
-    let quoted: usize = marks::find(
-        &chars,
-        &[Span::new(0, chars.len())],
-        Limits {
-            max_chars: usize::MAX,
-            max_paragraphs: 1,
-        },
-    )
-    .iter()
-    .map(|q| q.inner.len())
-    .sum();
-    2 * quoted >= chars.len()
 }
 
 /// Scores at one matching criterion. A match may pair statements of different classes, so within
@@ -494,7 +451,7 @@ fn predicted(chars: &[char], qs: &[&Quote]) -> Predicted {
     Predicted {
         unit: Unit {
             chars: normalise(chars, &spans),
-            direct: is_direct(&text.join(" ")) || is_quoted(chars, &spans),
+            direct: marks::is_direct(&text.join(" ")) || is_quoted(chars, &spans),
         },
         speaker: qs[0].speaker.as_ref().map(|s| s.1),
         canonical: qs[0].speaker_canonical.clone(),
@@ -791,10 +748,14 @@ mod tests {
 
     #[test]
     fn direct_test() {
-        assert!(is_direct("“We were there,”"));
-        assert!(is_direct("Trump represents the “same rigged system.”"));
-        assert!(!is_direct("the candidate was headed to the venue"));
-        assert!(is_direct("he said “this is a long quoted part of it” ok"));
+        assert!(marks::is_direct("“We were there,”"));
+        assert!(marks::is_direct(
+            "Trump represents the “same rigged system.”"
+        ));
+        assert!(!marks::is_direct("the candidate was headed to the venue"));
+        assert!(marks::is_direct(
+            "he said “this is a long quoted part of it” ok"
+        ));
     }
 
     #[test]

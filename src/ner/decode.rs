@@ -1,65 +1,11 @@
 //! BIO label set, constrained Viterbi decoding and span extraction.
 use super::EntityLabel;
+pub use crate::encoder::tagger::{allowed, label_index, viterbi};
 
 /// The label set (IOB2), in the model's output order.
 pub const LABELS: [&str; 9] = [
     "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
 ];
-
-pub fn label_index(tag: &str) -> Option<usize> {
-    LABELS.iter().position(|l| *l == tag)
-}
-
-/// May label `to` follow label `from` (None = sentence start)? `I-X` only continues `B-X`/`I-X`.
-pub fn allowed(from: Option<usize>, to: usize) -> bool {
-    let to = LABELS[to];
-    match to.strip_prefix("I-") {
-        None => true,
-        Some(t) => from.is_some_and(|f| LABELS[f].len() > 2 && &LABELS[f][2..] == t),
-    }
-}
-
-/// Best label sequence under the BIO constraints, from per-word log-probabilities.
-pub fn viterbi(emissions: &[Vec<f32>]) -> Vec<usize> {
-    let n = emissions.len();
-    if n == 0 {
-        return Vec::new();
-    }
-    let k = LABELS.len();
-    let score = |row: &Vec<f32>, j: usize| row.get(j).copied().unwrap_or(f32::NEG_INFINITY);
-    let mut best: Vec<f32> = (0..k)
-        .map(|j| {
-            if allowed(None, j) {
-                score(&emissions[0], j)
-            } else {
-                f32::NEG_INFINITY
-            }
-        })
-        .collect();
-    let mut back = vec![vec![0usize; k]; n];
-    for t in 1..n {
-        let mut next = vec![f32::NEG_INFINITY; k];
-        for j in 0..k {
-            for (i, &b) in best.iter().enumerate() {
-                if allowed(Some(i), j) && b > next[j] {
-                    next[j] = b;
-                    back[t][j] = i;
-                }
-            }
-            next[j] += score(&emissions[t], j);
-        }
-        best = next;
-    }
-    let mut j = (0..k)
-        .max_by(|&a, &b| best[a].total_cmp(&best[b]))
-        .unwrap_or(0);
-    let mut path = vec![0; n];
-    for t in (0..n).rev() {
-        path[t] = j;
-        j = back[t][j];
-    }
-    path
-}
 
 /// Entity spans over word indexes `[start, end)` from IOB2 labels (indexes into `LABELS`).
 /// A stray `I-X` (only possible without Viterbi) starts a new entity, as conlleval does.
@@ -145,9 +91,9 @@ mod tests {
     fn viterbi_repairs_invalid_i() {
         // argmax would be O, I-PER: invalid; Viterbi must choose B-PER or O.
         let em = vec![lp(&[0.9, 0.0, 0.1]), lp(&[0.1, 0.3, 0.6])];
-        let path = viterbi(&em);
-        assert!(allowed(None, path[0]));
-        assert!(allowed(Some(path[0]), path[1]));
+        let path = viterbi(&LABELS, &em);
+        assert!(allowed(&LABELS, None, path[0]));
+        assert!(allowed(&LABELS, Some(path[0]), path[1]));
     }
 
     #[test]
@@ -175,7 +121,7 @@ mod tests {
 
     #[test]
     fn empty() {
-        assert!(viterbi(&[]).is_empty());
+        assert!(viterbi(&LABELS, &[]).is_empty());
         assert!(spans(&[]).is_empty());
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! Shared here: the learning-rate schedule, the resumable checkpoint and the progress log.
 pub mod ner;
+pub mod quote_tagger;
 pub mod quotes;
 pub mod stance;
+pub mod tagger;
 
 use crate::encoder::{clip_grad_norm, load_weights, save_weights};
 pub use crate::output::write_atomic;

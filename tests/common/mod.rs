@@ -17,7 +17,7 @@ pub fn root() -> PathBuf {
 
 /// Whether the shipped models are here (a clone without them skips the model checks, saying so).
 pub fn models_present() -> bool {
-    let ok = ["ner", "stance", "quotes"].iter().all(|m| {
+    let ok = ["ner", "stance", "quotes", "quote_tagger"].iter().all(|m| {
         root()
             .join("models")
             .join(m)
@@ -25,7 +25,9 @@ pub fn models_present() -> bool {
             .is_file()
     });
     if !ok {
-        eprintln!("skipping model checks: models/ner, models/stance or models/quotes not present");
+        eprintln!(
+            "skipping model checks: models/ner, models/stance, models/quotes or models/quote_tagger not present"
+        );
     }
     ok
 }

@@ -3,7 +3,8 @@ use super::{EntityLabel, Span};
 use serde::{Deserialize, Serialize};
 
 /// What kind of attribution a cue makes. The default output keeps the first three (what quote
-/// datasets mean by a quote); `belief` and `intention` are attributions in PolNeAR's wide sense.
+/// datasets mean by a quote); `belief`, `intention` and `other` are attributions in PolNeAR's
+/// wide sense.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CueClass {
@@ -17,15 +18,19 @@ pub enum CueClass {
     Belief,
     /// plan, decide, vow to, want, call for: a plan is no statement unless it was announced
     Intention,
+    /// a cue the lexicon does not list, found by the quote tagger ("the poll shows", "described
+    /// it as", "in a statement"), before words that are not in quotation marks
+    Other,
 }
 
 impl CueClass {
-    pub const ALL: [CueClass; 5] = [
+    pub const ALL: [CueClass; 6] = [
         CueClass::Speech,
         CueClass::Written,
         CueClass::AccordingTo,
         CueClass::Belief,
         CueClass::Intention,
+        CueClass::Other,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -35,6 +40,7 @@ impl CueClass {
             CueClass::AccordingTo => "according_to",
             CueClass::Belief => "belief",
             CueClass::Intention => "intention",
+            CueClass::Other => "other",
         }
     }
 

@@ -95,7 +95,7 @@ pub struct CueClasses(u8);
 impl CueClasses {
     /// speech, written, according_to
     pub const DEFAULT: CueClasses = CueClasses(0b00111);
-    pub const ALL: CueClasses = CueClasses(0b11111);
+    pub const ALL: CueClasses = CueClasses(0b111111);
 
     pub fn contains(&self, c: CueClass) -> bool {
         self.0 & (1 << c as u8) != 0
@@ -236,6 +236,36 @@ impl Lexicon {
             (p.len() <= words.len() && p.iter().zip(words).all(|(a, b)| a == b.as_ref()))
                 .then_some((p.len(), *f))
         })
+    }
+
+    /// The class of a cue as written ("said in a statement", "according to"): the first lexicon
+    /// cue among its words in the lexicon's role order; a colon or dash alone is speech; `None`
+    /// when no word of it is a lexicon cue.
+    pub fn class_of_cue_text(&self, text: &str) -> Option<CueClass> {
+        if !text.trim().is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_whitespace() || matches!(c, ':' | '—' | '―' | '–' | '-'))
+        {
+            return Some(CueClass::Speech);
+        }
+        let words: Vec<String> = text
+            .split_whitespace()
+            .map(|w| normalise(w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let cue_types = class::CUE | class::COMPLEMENT;
+        for k in 0..words.len() {
+            let found = match self.phrase_at(&words[k..]) {
+                Some((len, f)) if f & cue_types != 0 => Some((words[k..k + len].join(" "), f)),
+                _ => Some((words[k].clone(), self.flags(&words[k])))
+                    .filter(|(_, f)| f & cue_types != 0),
+            };
+            if let Some(c) = found.and_then(|(key, f)| self.cue_class(&key, f & cue_types)) {
+                return Some(c);
+            }
+        }
+        None
     }
 
     /// The class of the cue `key` (its words joined with spaces) in the role of cue types

@@ -461,6 +461,33 @@ fn trim(chars: &[char], span: Span) -> Span {
     Span::new(s, e)
 }
 
+/// Is a statement's text direct speech: does it start or end with a quotation mark (not an
+/// apostrophe), or lie mostly inside quotation marks? The evaluation classifies gold and
+/// predicted statements by it, and the quote tagger its rows.
+pub fn is_direct(text: &str) -> bool {
+    let t = text.trim();
+    let is_mark = |c: Option<char>| c.is_some_and(|c| is_mark_char(c) && c != '\'');
+    if is_mark(t.chars().next()) || is_mark(t.chars().last()) {
+        return true;
+    }
+    let chars: Vec<char> = t.chars().collect();
+    if chars.is_empty() {
+        return false;
+    }
+    let quoted: usize = find(
+        &chars,
+        &[Span::new(0, chars.len())],
+        Limits {
+            max_chars: usize::MAX,
+            max_paragraphs: 1,
+        },
+    )
+    .iter()
+    .map(|q| q.inner.len())
+    .sum();
+    2 * quoted >= chars.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

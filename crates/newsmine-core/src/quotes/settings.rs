@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 #[serde(deny_unknown_fields)]
 pub struct QuotesSettings {
     /// cue classes kept besides the default ones (speech, written, according_to, which may be
-    /// listed too): `belief`, `intention`
+    /// listed too): `belief`, `intention`, `other`
     #[serde(default)]
     pub include: Vec<CueClass>,
 }

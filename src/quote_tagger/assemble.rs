@@ -1,0 +1,284 @@
+//! From tagged spans to quote rows: each content span takes the nearest cue span (in its own
+//! sentences or the one next to them), the cue the nearest source span; a content without a cue
+//! is no attribution. Rows the rules found win: a tagged attribution whose content or cue
+//! overlaps a rule row is left out.
+use super::{chunks, Chunk, Role};
+use crate::doc::{Doc, Entity, Quote, QuoteKind, SpeakerReason};
+use crate::encoder::tagger::WordTag;
+use crate::quotes::lexicon::Lexicon;
+use crate::quotes::marks;
+use crate::quotes::{CueClass, CueClasses};
+use crate::text::Span;
+
+/// Most words between a content and its cue, and between a cue and its source.
+const MAX_GAP: usize = 12;
+
+/// One tagged attribution, in chars.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    pub content: Span,
+    pub cue: Span,
+    pub source: Option<Span>,
+    /// mean probability of the content's and the cue's word labels
+    pub confidence: f32,
+}
+
+/// Words between two chunks (0 when they touch or overlap).
+fn gap(a: &Chunk, b: &Chunk) -> usize {
+    if a.end <= b.start {
+        b.start - a.end
+    } else {
+        a.start.saturating_sub(b.end)
+    }
+}
+
+/// The chunk of `role` nearest to `to` within `MAX_GAP` words among those `ok` allows.
+fn nearest<'c>(
+    all: &'c [Chunk],
+    role: Role,
+    to: &Chunk,
+    ok: impl Fn(&Chunk) -> bool,
+) -> Option<&'c Chunk> {
+    all.iter()
+        .filter(|c| c.role == role && ok(c) && gap(c, to) <= MAX_GAP)
+        .min_by_key(|c| (gap(c, to), c.start))
+}
+
+/// The attributions of one article from its sentences' word labels.
+pub fn attributions(doc: &Doc, tags: &[Vec<WordTag>]) -> Vec<Found> {
+    let labels: Vec<Vec<usize>> = tags
+        .iter()
+        .map(|s| s.iter().map(|t| t.label).collect())
+        .collect();
+    let probs: Vec<f32> = tags.iter().flatten().map(|t| t.prob).collect();
+    // the words laid end to end are the doc's tokens, sentence after sentence
+    let words: Vec<&crate::doc::Token> = (0..tags.len())
+        .flat_map(|s| doc.sentence_tokens(s).iter().take(tags[s].len()))
+        .collect();
+    if words.len() != probs.len() {
+        return Vec::new();
+    }
+    let all = chunks(&labels);
+    let sentence = |w: usize| words[w].sentence;
+    let span = |c: &Chunk| Span::new(words[c.start].span.start, words[c.end - 1].span.end);
+    let mut out = Vec::new();
+    for content in all.iter().filter(|c| c.role == Role::Content) {
+        let (first, last) = (sentence(content.start), sentence(content.end - 1));
+        // the content's own sentences or the one before or after them
+        let near = |c: &Chunk| sentence(c.start) + 1 >= first && sentence(c.end - 1) <= last + 1;
+        let Some(cue) = nearest(&all, Role::Cue, content, near) else {
+            continue;
+        };
+        let source = nearest(&all, Role::Source, cue, |c| {
+            sentence(c.start) == sentence(cue.start)
+        });
+        let scored: Vec<f32> = (content.start..content.end)
+            .chain(cue.start..cue.end)
+            .map(|w| probs[w])
+            .collect();
+        out.push(Found {
+            content: span(content),
+            cue: span(cue),
+            source: source.map(span),
+            confidence: scored.iter().sum::<f32>() / scored.len().max(1) as f32,
+        });
+    }
+    out
+}
+
+/// `span` without the white space, quotation marks and `, ; :` at its ends (the rules give a
+/// direct quote's text inside its marks).
+fn trimmed(doc: &Doc, span: Span) -> Span {
+    let text: Vec<char> = doc.slice(span).chars().collect();
+    let junk =
+        |c: char| c.is_whitespace() || marks::is_mark_char(c) || matches!(c, ',' | ';' | ':');
+    let lead = text.iter().take_while(|&&c| junk(c)).count();
+    let trail = text[lead..].iter().rev().take_while(|&&c| junk(c)).count();
+    Span::new(span.start + lead, span.end - trail)
+}
+
+/// The row of one tagged attribution, its speaker resolved to the NER entity it overlaps most.
+fn quote_of(doc: &Doc, entities: &[Entity], found: &Found) -> Option<Quote> {
+    let content = trimmed(doc, found.content);
+    if content.is_empty() {
+        return None;
+    }
+    let sentence = doc.sentence_at(content.start)?;
+    let cue_text = doc.slice(found.cue).to_string();
+    let whole = doc.slice(found.content);
+    let direct = marks::is_direct(whole);
+    // a cue the lexicon does not list: a quotation with a cue is speech by any definition,
+    // other words are an attribution only in PolNeAR's wide sense ("the poll shows that …")
+    let cue_class = Lexicon::builtin()
+        .ok()
+        .and_then(|l| l.class_of_cue_text(&cue_text))
+        .unwrap_or(if direct {
+            CueClass::Speech
+        } else {
+            CueClass::Other
+        });
+    let entity = found.source.and_then(|s| {
+        entities
+            .iter()
+            .filter(|e| e.span.overlaps(&s))
+            .max_by_key(|e| e.span.overlap(&s))
+    });
+    let reason = match (found.source, entity) {
+        (_, Some(_)) => None,
+        (None, None) => Some(SpeakerReason::NoSpeakerFound),
+        (Some(s), None) => Some(
+            if matches!(doc.slice(s).to_lowercase().as_str(), "i" | "we" | "you") {
+                SpeakerReason::FirstOrSecondPerson
+            } else {
+                SpeakerReason::Unresolved
+            },
+        ),
+    };
+    Some(Quote {
+        id: 0,
+        kind: if direct {
+            QuoteKind::Direct
+        } else {
+            QuoteKind::Indirect
+        },
+        span: content,
+        text: doc.slice(content).to_string(),
+        cue: Some((cue_text, found.cue)),
+        cue_class: Some(cue_class),
+        speaker: found.source.map(|s| (doc.slice(s).to_string(), s)),
+        speaker_canonical: entity.map(|e| e.canonical.clone()),
+        speaker_label: entity.map(|e| e.label),
+        reason,
+        paragraph: doc.sentences[sentence].paragraph,
+        sentence,
+        confidence: Some(found.confidence),
+    })
+}
+
+/// Adds the tagged attributions that reach `threshold`, whose cue is of one of `classes`, and
+/// that no row of `quotes` covers (content or cue overlapping), then renumbers the rows in text
+/// order.
+pub fn merge(
+    doc: &Doc,
+    entities: &[Entity],
+    quotes: &mut Vec<Quote>,
+    found: Vec<Found>,
+    classes: CueClasses,
+    threshold: f32,
+) {
+    let covered = |q: &[Quote], f: &Found| {
+        q.iter().any(|r| {
+            r.span.overlaps(&f.content) || r.cue.as_ref().is_some_and(|(_, c)| c.overlaps(&f.cue))
+        })
+    };
+    let mut added = Vec::new();
+    for f in found.iter().filter(|f| f.confidence >= threshold) {
+        if covered(quotes, f) || covered(&added, f) {
+            continue;
+        }
+        added.extend(
+            quote_of(doc, entities, f).filter(|q| q.cue_class.is_some_and(|c| classes.contains(c))),
+        );
+    }
+    if added.is_empty() {
+        return;
+    }
+    quotes.extend(added);
+    quotes.sort_by_key(|q| (q.span.start, q.span.end));
+    for (i, q) in quotes.iter_mut().enumerate() {
+        q.id = i;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encoder::tagger::label_index;
+    use crate::quote_tagger::LABELS;
+
+    /// The doc of `text` and its words tagged as `tags` says (one tag per token, all sentences).
+    fn tagged(text: &str, tags: &[&str]) -> (Doc, Vec<Vec<WordTag>>) {
+        let doc = crate::text::analyse(text, &Default::default());
+        let mut it = tags.iter();
+        let per_sentence = (0..doc.sentences.len())
+            .map(|s| {
+                doc.sentence_tokens(s)
+                    .iter()
+                    .map(|_| WordTag {
+                        label: label_index(&LABELS, it.next().copied().unwrap_or("O")).unwrap(),
+                        prob: 0.9,
+                    })
+                    .collect()
+            })
+            .collect();
+        assert!(it.next().is_none(), "more tags than tokens");
+        (doc, per_sentence)
+    }
+
+    #[test]
+    fn a_content_takes_its_cue_and_source() {
+        let (doc, tags) = tagged(
+            "Officials said the plan would fail. It rained.",
+            &[
+                "B-SOURCE",
+                "B-CUE",
+                "B-CONTENT",
+                "I-CONTENT",
+                "I-CONTENT",
+                "I-CONTENT",
+                "O",
+                "O",
+                "O",
+                "O",
+            ],
+        );
+        let found = attributions(&doc, &tags);
+        assert_eq!(found.len(), 1);
+        assert_eq!(doc.slice(found[0].content), "the plan would fail");
+        assert_eq!(doc.slice(found[0].cue), "said");
+        assert_eq!(found[0].source.map(|s| doc.slice(s)), Some("Officials"));
+        let mut quotes = Vec::new();
+        merge(
+            &doc,
+            &[],
+            &mut quotes,
+            found.clone(),
+            CueClasses::DEFAULT,
+            0.5,
+        );
+        assert_eq!(quotes.len(), 1);
+        let q = &quotes[0];
+        assert_eq!(
+            (q.kind, q.text.as_str()),
+            (QuoteKind::Indirect, "the plan would fail")
+        );
+        assert_eq!(q.cue_class, Some(CueClass::Speech));
+        assert_eq!(q.reason, Some(SpeakerReason::Unresolved));
+        assert_eq!(q.confidence, Some(0.9));
+        // a rule row over the same words keeps them: nothing is added
+        merge(
+            &doc,
+            &[],
+            &mut quotes,
+            found.clone(),
+            CueClasses::DEFAULT,
+            0.5,
+        );
+        assert_eq!(quotes.len(), 1);
+        // under the threshold nothing is added
+        let mut none = Vec::new();
+        merge(&doc, &[], &mut none, found, CueClasses::DEFAULT, 0.95);
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_content_without_a_cue_is_no_attribution() {
+        let (doc, tags) = tagged(
+            "The plan would fail.",
+            &["B-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT", "O"],
+        );
+        assert!(attributions(&doc, &tags).is_empty());
+        // and tags that do not fit the doc give nothing rather than a panic
+        assert!(attributions(&doc, &[vec![]]).is_empty());
+    }
+}
