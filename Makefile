@@ -58,7 +58,7 @@ eval-html: build
 	bash scripts/setup_trafilatura.sh
 	$(BIN) eval html --benchmark $(DATA)/news/article_extraction_benchmark --metadata $(DATA)/news/readability_news_pages
 
-# Retrains models/stance and its article model exactly as shipped (about 100 min on 2 cores).
+# Retrains models/stance and its article model exactly as shipped (about 105 min on 2 cores).
 train-stance: build
 	bash scripts/train_stance.sh
 

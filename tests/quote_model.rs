@@ -68,7 +68,10 @@ fn the_tagger_adds_rows_and_keeps_every_row_of_the_model() {
         a["start"] == b["start"] && a["end"] == b["end"]
     };
     for q in &scored {
-        assert!(tagged.iter().any(|t| same(t, q)), "{q:?} lost by the tagger");
+        assert!(
+            tagged.iter().any(|t| same(t, q)),
+            "{q:?} lost by the tagger"
+        );
     }
     for t in tagged.iter().filter(|t| !scored.iter().any(|q| same(t, q))) {
         // an added row has its cue, a confidence and a default cue class

@@ -35,6 +35,8 @@ pub struct Setting {
     pub with_tagger: Option<QuoteReport>,
     /// the tagger's additions at other thresholds: (threshold, report)
     pub tagger_sweep: Vec<(f32, QuoteReport)>,
+    /// the statements the tagger adds (at any confidence) by their confidence
+    pub tagger_reliability: Vec<Bucket>,
     pub reliability: Vec<Bucket>,
     /// statements with confidence ≥ 0.8, and the share of them that are gold
     pub confident: Option<(usize, f64)>,
@@ -186,15 +188,35 @@ fn setting(
         }
     };
     let with_model = threshold.map(|_| score(gold, &kept));
-    let (with_tagger, tagger_sweep) = match tagging {
-        None => (None, Vec::new()),
-        Some((t, tagged)) => (
-            Some(score(gold, &with_tagged(&kept, tagged, classes, t))),
-            SWEEP
+    let (with_tagger, tagger_sweep, tagger_reliability) = match tagging {
+        None => (None, Vec::new(), Vec::new()),
+        Some((t, tagged)) => {
+            let everything = with_tagged(&kept, tagged, classes, 0.0);
+            // an added row is one whose span no kept row has
+            let added: Vec<Vec<Quote>> = everything
                 .iter()
-                .map(|&x| (x, score(gold, &with_tagged(&kept, tagged, classes, x))))
-                .collect(),
-        ),
+                .zip(&kept)
+                .map(|(all, k)| {
+                    all.iter()
+                        .map(|q| {
+                            let mut q = q.clone();
+                            if k.iter().any(|r| r.span == q.span) {
+                                q.confidence = None;
+                            }
+                            q
+                        })
+                        .collect()
+                })
+                .collect();
+            (
+                Some(score(gold, &with_tagged(&kept, tagged, classes, t))),
+                SWEEP
+                    .iter()
+                    .map(|&x| (x, score(gold, &with_tagged(&kept, tagged, classes, x))))
+                    .collect(),
+                reliability_of(gold, &added, |q| q.confidence.is_some()),
+            )
+        }
     };
     Setting {
         name,
@@ -202,6 +224,7 @@ fn setting(
         with_model,
         with_tagger,
         tagger_sweep,
+        tagger_reliability,
         reliability,
         confident,
     }
@@ -209,6 +232,15 @@ fn setting(
 
 /// Statements by confidence in tenths, with how many are gold attributions.
 pub fn reliability(gold: &[GoldArticle], predicted: &[Vec<Quote>]) -> Vec<Bucket> {
+    reliability_of(gold, predicted, |_| true)
+}
+
+/// [`reliability`] of the statements whose first row `counts`.
+fn reliability_of(
+    gold: &[GoldArticle],
+    predicted: &[Vec<Quote>],
+    counts: impl Fn(&Quote) -> bool,
+) -> Vec<Bucket> {
     let mut buckets: Vec<Bucket> = (0..10)
         .map(|i| Bucket {
             lo: i as f32 / 10.0,
@@ -220,6 +252,9 @@ pub fn reliability(gold: &[GoldArticle], predicted: &[Vec<Quote>]) -> Vec<Bucket
         let groups = statements(quotes);
         let right = statement_is_gold(g, quotes, &groups, 0.3);
         for (rows, ok) in groups.iter().zip(right) {
+            if !counts(&quotes[rows[0]]) {
+                continue;
+            }
             let c = quotes[rows[0]].confidence.unwrap_or(0.0);
             let b = &mut buckets[((c * 10.0) as usize).min(9)];
             b.statements += 1;
@@ -298,6 +333,27 @@ impl fmt::Display for QuoteEval {
                     f,
                     "  confidence ≥ 0.8: {n} statements, {:.1}% gold",
                     100.0 * share
+                )?;
+            }
+        }
+        for s in self
+            .settings
+            .iter()
+            .filter(|s| !s.tagger_reliability.is_empty())
+        {
+            writeln!(
+                f,
+                "tagger reliability ({}): the statements it adds by confidence, share gold @0.3",
+                s.name
+            )?;
+            for b in s.tagger_reliability.iter().filter(|b| b.statements > 0) {
+                writeln!(
+                    f,
+                    "  [{:.1}, {:.1}) {:>5}  {:.1}%",
+                    b.lo,
+                    b.hi,
+                    b.statements,
+                    100.0 * b.gold as f64 / b.statements as f64
                 )?;
             }
         }

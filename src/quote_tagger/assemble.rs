@@ -97,7 +97,8 @@ fn trimmed(doc: &Doc, span: Span) -> Span {
     Span::new(span.start + lead, span.end - trail)
 }
 
-/// The row of one tagged attribution, its speaker resolved to the NER entity it overlaps most.
+/// The row of one tagged attribution, its speaker the NER entity it overlaps most (until
+/// [`merge`] resolves it as the rules do).
 fn quote_of(doc: &Doc, entities: &[Entity], found: &Found) -> Option<Quote> {
     let content = trimmed(doc, found.content);
     if content.is_empty() {
@@ -183,11 +184,21 @@ pub fn merge(
     if added.is_empty() {
         return;
     }
+    let n_rules = quotes.len();
     quotes.extend(added);
-    quotes.sort_by_key(|q| (q.span.start, q.span.end));
+    let mut rows: Vec<(Quote, bool)> = quotes
+        .drain(..)
+        .enumerate()
+        .map(|(i, q)| (q, i >= n_rules))
+        .collect();
+    rows.sort_by_key(|(q, _)| (q.span.start, q.span.end));
+    let added: Vec<bool> = rows.iter().map(|(_, a)| *a).collect();
+    quotes.extend(rows.into_iter().map(|(q, _)| q));
     for (i, q) in quotes.iter_mut().enumerate() {
         q.id = i;
     }
+    // the added speakers resolved as the rules resolve theirs (pronouns, nominals, names)
+    crate::quotes::resolve::resolve_speakers(doc, entities, quotes, &added);
 }
 
 #[cfg(test)]
@@ -253,7 +264,8 @@ mod tests {
             (QuoteKind::Indirect, "the plan would fail")
         );
         assert_eq!(q.cue_class, Some(CueClass::Speech));
-        assert_eq!(q.reason, Some(SpeakerReason::Unresolved));
+        // resolved as the rules resolve a speaker: "officials" name nobody
+        assert_eq!(q.reason, Some(SpeakerReason::UnnamedSpeaker));
         assert_eq!(q.confidence, Some(0.9));
         // a rule row over the same words keeps them: nothing is added
         merge(
@@ -269,6 +281,56 @@ mod tests {
         let mut none = Vec::new();
         merge(&doc, &[], &mut none, found, CueClasses::DEFAULT, 0.95);
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_pronoun_speaker_takes_the_person_before_it() {
+        let text = "Nikol Pashinian spoke on Monday. He warned the plan would fail.";
+        let (doc, tags) = tagged(
+            text,
+            &[
+                "O",
+                "O",
+                "O",
+                "O",
+                "O",
+                "O",
+                "B-SOURCE",
+                "B-CUE",
+                "B-CONTENT",
+                "I-CONTENT",
+                "I-CONTENT",
+                "I-CONTENT",
+                "O",
+            ],
+        );
+        let entities = vec![Entity {
+            id: 0,
+            sentence: 0,
+            span: Span::new(0, 15),
+            text: "Nikol Pashinian".into(),
+            label: crate::doc::EntityLabel::PER,
+            score: 0.9,
+            canonical: "Nikol Pashinian".into(),
+            key: "nikol pashinian".into(),
+        }];
+        let mut quotes = Vec::new();
+        let found = attributions(&doc, &tags);
+        merge(
+            &doc,
+            &entities,
+            &mut quotes,
+            found,
+            CueClasses::DEFAULT,
+            0.5,
+        );
+        assert_eq!(quotes.len(), 1, "{quotes:?}");
+        assert_eq!(quotes[0].speaker.as_ref().map(|s| s.0.as_str()), Some("He"));
+        assert_eq!(
+            quotes[0].speaker_canonical.as_deref(),
+            Some("Nikol Pashinian")
+        );
+        assert_eq!(quotes[0].reason, None);
     }
 
     #[test]

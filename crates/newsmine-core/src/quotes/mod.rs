@@ -31,7 +31,7 @@ mod extract;
 mod layout;
 pub mod marks;
 mod not_speech;
-mod resolve;
+pub mod resolve;
 mod speaker;
 
 use lexicon::Lexicon;

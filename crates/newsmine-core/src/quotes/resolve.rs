@@ -19,6 +19,7 @@ use super::layout::{Layout, Tok};
 use super::lexicon::class;
 use super::speaker::{namey, sentence_initial, Np, NpKind};
 use crate::doc::{Entity, EntityLabel, SpeakerReason};
+use crate::text::Span;
 use std::collections::HashMap;
 
 /// What a speaker refers to.
@@ -667,4 +668,53 @@ fn strip_possessive_text(w: &str) -> String {
         .or_else(|| w.strip_suffix("'S"))
         .unwrap_or(w)
         .to_string()
+}
+
+/// Resolves the speakers of the rows `redo` marks as the rule stage resolves its own: every
+/// row's speaker phrase is read in text order (so a pronoun sees the speakers before it), and
+/// the marked rows take the result — canonical name, label and reason. For rows another stage
+/// added (the quote tagger) beside the rules' rows; the others are left as they are.
+pub fn resolve_speakers(
+    doc: &crate::doc::Doc,
+    entities: &[Entity],
+    quotes: &mut [crate::doc::Quote],
+    redo: &[bool],
+) {
+    let Ok(lex) = super::lexicon::Lexicon::builtin() else {
+        return;
+    };
+    let defaults = super::QuotesConfig::default();
+    let layout = Layout::new(
+        doc,
+        lex,
+        super::marks::Limits {
+            max_chars: defaults.max_quote_chars,
+            max_paragraphs: defaults.max_quote_paragraphs,
+        },
+    );
+    let toks = &layout.toks;
+    let mut order: Vec<(Span, usize)> = quotes
+        .iter()
+        .enumerate()
+        .filter_map(|(k, q)| q.speaker.as_ref().map(|(_, s)| (*s, k)))
+        .collect();
+    order.sort_by_key(|&(s, k)| (s.start, s.end, k));
+    let mut resolver = Resolver::new(&layout, entities);
+    for (span, k) in order {
+        // the tokens of the phrase
+        let first = toks.partition_point(|t| t.span.end <= span.start);
+        let end = toks.partition_point(|t| t.span.start < span.end);
+        if first >= end {
+            continue;
+        }
+        let np = super::speaker::ending_at(toks, end - 1, first)
+            .unwrap_or_else(|| np_of(first, end - 1));
+        let r = resolver.resolve(&np);
+        if redo.get(k).copied().unwrap_or(false) {
+            let q = &mut quotes[k];
+            q.speaker_canonical = r.canonical;
+            q.speaker_label = r.label;
+            q.reason = r.reason;
+        }
+    }
 }

@@ -96,7 +96,7 @@ mod tests {
         let s = QuotesSettings::from_toml_str("min_relevance = 0.3\n", p).unwrap();
         assert_eq!(s.classes(), CueClasses::DEFAULT);
         let s = QuotesSettings::from_toml_str(
-            "[quotes]\ninclude = [\"belief\", \"intention\"]\n[[target]]\nname = \"x\"\n",
+            "[quotes]\ninclude = [\"belief\", \"intention\", \"other\"]\n[[target]]\nname = \"x\"\n",
             p,
         )
         .unwrap();
