@@ -224,14 +224,7 @@ fn ner_tag_report(
     bf16: bool,
 ) -> Result<crate::eval::ner::NerReport> {
     // by document, so that a document-context model sees each sentence's neighbours
-    let words: Vec<Vec<Vec<&str>>> = docs
-        .iter()
-        .map(|d| {
-            d.iter()
-                .map(|s| s.words.iter().map(|w| w.as_str()).collect())
-                .collect()
-        })
-        .collect();
+    let words = crate::ner::conll::document_words(&docs);
     let pred: Vec<_> = model
         .predict_documents(&words)?
         .into_iter()

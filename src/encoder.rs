@@ -355,7 +355,7 @@ impl<F> TaskFolder<F> {
         if classes != expected {
             return Err(Error::Model {
                 path: self.model_file.with_file_name("config.json"),
-                msg: format!("classes {classes:?} differ from {expected:?}"),
+                msg: format!("classes (labels) {classes:?} differ from {expected:?}"),
             });
         }
         Ok(())

@@ -90,36 +90,25 @@ fn the_tagger_adds_rows_and_keeps_every_row_of_the_model() {
     assert_eq!(ids, (0..tagged.len()).collect::<Vec<_>>());
 }
 
-#[test]
-fn a_missing_quote_tagger_is_one_setup_error() {
+/// `run` with `flag` naming no model folder: one set-up error (exit 2) that names the flag.
+fn missing_model_is_one_setup_error(flag: &str) {
     let out = tempfile::tempdir().unwrap();
     let o = bin()
         .arg("run")
         .arg(root().join("corpus"))
         .arg("--out")
         .arg(out.path())
-        .args(["--skip", "ner", "--skip", "stance", "--quote-tagger"])
+        .args(["--skip", "ner", "--skip", "stance", flag])
         .arg(out.path().join("nothing"))
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("--quote-tagger"), "{err}");
+    assert!(err.contains(flag), "{err}");
 }
 
 #[test]
-fn a_missing_quote_model_is_one_setup_error() {
-    let out = tempfile::tempdir().unwrap();
-    let o = bin()
-        .arg("run")
-        .arg(root().join("corpus"))
-        .arg("--out")
-        .arg(out.path())
-        .args(["--skip", "ner", "--skip", "stance", "--quote-model"])
-        .arg(out.path().join("nothing"))
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("--quote-model"), "{err}");
+fn a_missing_quote_model_or_tagger_is_one_setup_error() {
+    missing_model_is_one_setup_error("--quote-model");
+    missing_model_is_one_setup_error("--quote-tagger");
 }

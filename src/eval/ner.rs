@@ -311,14 +311,7 @@ fn own_sentences(
     Vec<Vec<(usize, usize, EntityLabel)>>,
     Vec<Vec<(usize, usize, EntityLabel)>>,
 )> {
-    let words: Vec<Vec<Vec<&str>>> = docs
-        .iter()
-        .map(|d| {
-            d.iter()
-                .map(|s| s.words.iter().map(|w| w.as_str()).collect())
-                .collect()
-        })
-        .collect();
+    let words = crate::ner::conll::document_words(docs);
     let mut tags = model.predict_documents(&words)?.into_iter().flatten();
     let (mut own, mut consistent) = (Vec::new(), Vec::new());
     for d in docs {

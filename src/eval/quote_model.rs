@@ -278,6 +278,21 @@ fn row(r: &QuoteReport) -> String {
     )
 }
 
+/// The non-empty buckets, one line each: range, statements, share gold.
+fn write_buckets(f: &mut fmt::Formatter<'_>, buckets: &[Bucket]) -> fmt::Result {
+    for b in buckets.iter().filter(|b| b.statements > 0) {
+        writeln!(
+            f,
+            "  [{:.1}, {:.1}) {:>5}  {:.1}%",
+            b.lo,
+            b.hi,
+            b.statements,
+            100.0 * b.gold as f64 / b.statements as f64
+        )?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for QuoteEval {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for s in &self.settings {
@@ -318,16 +333,7 @@ impl fmt::Display for QuoteEval {
                 "reliability ({}): confidence → statements, share gold @0.3",
                 s.name
             )?;
-            for b in s.reliability.iter().filter(|b| b.statements > 0) {
-                writeln!(
-                    f,
-                    "  [{:.1}, {:.1}) {:>5}  {:.1}%",
-                    b.lo,
-                    b.hi,
-                    b.statements,
-                    100.0 * b.gold as f64 / b.statements as f64
-                )?;
-            }
+            write_buckets(f, &s.reliability)?;
             if let Some((n, share)) = s.confident {
                 writeln!(
                     f,
@@ -346,16 +352,7 @@ impl fmt::Display for QuoteEval {
                 "tagger reliability ({}): the statements it adds by confidence, share gold @0.3",
                 s.name
             )?;
-            for b in s.tagger_reliability.iter().filter(|b| b.statements > 0) {
-                writeln!(
-                    f,
-                    "  [{:.1}, {:.1}) {:>5}  {:.1}%",
-                    b.lo,
-                    b.hi,
-                    b.statements,
-                    100.0 * b.gold as f64 / b.statements as f64
-                )?;
-            }
+            write_buckets(f, &s.tagger_reliability)?;
         }
         Ok(())
     }

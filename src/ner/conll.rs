@@ -10,6 +10,18 @@ pub struct ConllSentence {
     pub tags: Vec<String>,
 }
 
+/// The words of each sentence of each document (`[document][sentence][word]`), as the taggers'
+/// `predict_documents` reads them.
+pub fn document_words(docs: &[Vec<ConllSentence>]) -> Vec<Vec<Vec<&str>>> {
+    docs.iter()
+        .map(|d| {
+            d.iter()
+                .map(|s| s.words.iter().map(|w| w.as_str()).collect())
+                .collect()
+        })
+        .collect()
+}
+
 /// Maps a file's entity type to newsmine's: CoNLL types as they are, WNUT-17's person/location/
 /// corporation/group to PER/LOC/ORG; types with no counterpart (creative-work, product) to none.
 fn map_type(t: &str) -> Option<&'static str> {

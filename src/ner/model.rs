@@ -6,7 +6,7 @@ pub use crate::encoder::tagger::{
     concat, encode_words, make_batch, pack, plan_batches, predict_documents, predict_words,
     Batching, Encoded, TaggerNet, WordTag, TOKENS_PER_CALL,
 };
-use crate::{Error, Result};
+use crate::Result;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use tch::{nn, Device};
@@ -99,12 +99,7 @@ impl NerModel {
             config.base_dir.as_deref(),
             |f| &f.bert,
         )?;
-        if folder.file.labels != LABELS {
-            return Err(Error::Model {
-                path: config.model_dir.join("config.json"),
-                msg: format!("labels {:?} differ from {:?}", folder.file.labels, LABELS),
-            });
-        }
+        folder.expect_classes(&folder.file.labels, &LABELS)?;
         let (vs, net) = folder.load(
             config.device,
             config.bf16,

@@ -58,7 +58,11 @@ pub fn attributions(doc: &Doc, tags: &[Vec<WordTag>]) -> Vec<Found> {
     if words.len() != probs.len() {
         return Vec::new();
     }
-    let all = chunks(&labels);
+    // a content goes on into the next sentence only within its paragraph
+    let paragraph = |s: usize| doc.sentences.get(s).map(|x| x.paragraph);
+    let all = chunks(&labels, |s| {
+        s > 0 && paragraph(s).is_some() && paragraph(s) == paragraph(s - 1)
+    });
     let sentence = |w: usize| words[w].sentence;
     let span = |c: &Chunk| Span::new(words[c.start].span.start, words[c.end - 1].span.end);
     let mut out = Vec::new();

@@ -11,7 +11,7 @@ use crate::doc::Analysis;
 use crate::encoder;
 use crate::encoder::tagger::{predict_documents, Batching, TaggerNet, WordTag};
 use crate::quotes::CueClasses;
-use crate::{Error, Result};
+use crate::Result;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use tch::{nn, Device};
@@ -69,12 +69,14 @@ pub struct Chunk {
 }
 
 /// The spans of a document's sentences' labels (indexes into [`LABELS`]). A content that ends
-/// its sentence and one that begins the next are one span: the model labels each sentence's
-/// first word `B-`, but PolNeAR's contents often run over several sentences.
-pub fn chunks(sentences: &[Vec<usize>]) -> Vec<Chunk> {
+/// its sentence and one that begins the next are one span when `joins(s)` says sentence `s`
+/// goes on from sentence `s - 1` (in a run: the same paragraph, so that a headline never runs
+/// into the lede): the model labels each sentence's first word `B-`, but PolNeAR's contents
+/// often run over several sentences.
+pub fn chunks(sentences: &[Vec<usize>], joins: impl Fn(usize) -> bool) -> Vec<Chunk> {
     let mut out: Vec<Chunk> = Vec::new();
     let mut at = 0;
-    for labels in sentences {
+    for (s, labels) in sentences.iter().enumerate() {
         let mut open: Option<Chunk> = None;
         for (i, &l) in labels.iter().enumerate() {
             let role = Role::of_label(l);
@@ -85,6 +87,7 @@ pub fn chunks(sentences: &[Vec<usize>]) -> Vec<Chunk> {
                     out.extend(open.take());
                     if let Some(role) = role {
                         let continues = i == 0
+                            && joins(s)
                             && role == Role::Content
                             && out
                                 .last()
@@ -171,17 +174,12 @@ impl QuoteTagger {
         let folder = encoder::open_task_folder::<QuoteTaggerFile>(
             "Quote tagger",
             "--quote-tagger",
-            "quote-model",
+            "quote-tagger",
             &config.model_dir,
             config.base_dir.as_deref(),
             |f| &f.bert,
         )?;
-        if folder.file.labels != LABELS {
-            return Err(Error::Model {
-                path: config.model_dir.join("config.json"),
-                msg: format!("labels {:?} differ from {:?}", folder.file.labels, LABELS),
-            });
-        }
+        folder.expect_classes(&folder.file.labels, &LABELS)?;
         let (vs, net) = folder.load(
             config.device,
             config.bf16,
@@ -285,7 +283,9 @@ mod tests {
     fn chunks_join_a_content_across_a_sentence_end() {
         let s1 = vec![l("B-SOURCE"), l("B-CUE"), l("B-CONTENT"), l("I-CONTENT")];
         let s2 = vec![l("B-CONTENT"), l("I-CONTENT"), l("O")];
-        let c = chunks(&[s1, s2]);
+        let c = chunks(&[s1.clone(), s2.clone()], |_| true);
+        // not across a paragraph break
+        assert_eq!(chunks(&[s1, s2], |_| false).len(), 4);
         assert_eq!(
             c,
             vec![
@@ -311,7 +311,7 @@ mod tests {
     #[test]
     fn chunks_keep_two_contents_of_one_sentence_apart() {
         let s = vec![l("B-CONTENT"), l("B-CONTENT"), l("O"), l("B-CONTENT")];
-        assert_eq!(chunks(&[s]).len(), 3);
-        assert!(chunks(&[]).is_empty());
+        assert_eq!(chunks(&[s], |_| true).len(), 3);
+        assert!(chunks(&[], |_| true).is_empty());
     }
 }

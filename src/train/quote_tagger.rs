@@ -73,7 +73,8 @@ fn tagged_document(g: &GoldArticle) -> Vec<ConllSentence> {
 /// Content chunks of one document as `(first word, end word)` over its words laid end to end.
 fn contents(tags: impl Iterator<Item = Vec<usize>>) -> Vec<(usize, usize)> {
     let sentences: Vec<Vec<usize>> = tags.collect();
-    chunks(&sentences)
+    // as training saw them: PolNeAR contents run over paragraphs too
+    chunks(&sentences, |_| true)
         .into_iter()
         .filter(|c| c.role == Role::Content)
         .map(|c| (c.start, c.end))

@@ -136,16 +136,7 @@ impl Task for Tagging {
         ))
     }
     fn evaluate(&mut self) -> Result<(f64, serde_json::Value, serde_json::Value)> {
-        let words: Vec<Vec<Vec<&str>>> = self
-            .task
-            .dev
-            .iter()
-            .map(|d| {
-                d.iter()
-                    .map(|s| s.words.iter().map(|w| w.as_str()).collect())
-                    .collect()
-            })
-            .collect();
+        let words = crate::ner::conll::document_words(&self.task.dev);
         let pred = predict_documents(
             &self.net,
             &self.tok,
