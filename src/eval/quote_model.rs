@@ -192,7 +192,8 @@ fn setting(
         None => (None, Vec::new(), Vec::new()),
         Some((t, tagged)) => {
             let everything = with_tagged(&kept, tagged, classes, 0.0);
-            // an added row is one whose span no kept row has
+            // an added row is one whose cue no kept row has (a kept row the tagger extended
+            // keeps its cue)
             let added: Vec<Vec<Quote>> = everything
                 .iter()
                 .zip(&kept)
@@ -200,7 +201,8 @@ fn setting(
                     all.iter()
                         .map(|q| {
                             let mut q = q.clone();
-                            if k.iter().any(|r| r.span == q.span) {
+                            let cue = |r: &Quote| r.cue.as_ref().map(|(_, c)| *c);
+                            if cue(&q).is_none() || k.iter().any(|r| cue(r) == cue(&q)) {
                                 q.confidence = None;
                             }
                             q

@@ -1,7 +1,8 @@
 //! From tagged spans to quote rows: each content span takes the nearest cue span (in its own
 //! sentences or the one next to them), the cue the nearest source span; a content without a cue
 //! is no attribution. Rows the rules found win: a tagged attribution whose content or cue
-//! overlaps a rule row is left out.
+//! overlaps a rule row is left out — except that a rule row of reported speech the tagger reads
+//! (with the same cue) as the start of a longer content takes the tagger's extent.
 use super::{chunks, Chunk, Role};
 use crate::doc::{Doc, Entity, Quote, QuoteKind, SpeakerReason};
 use crate::encoder::tagger::WordTag;
@@ -176,6 +177,22 @@ pub fn merge(
             r.span.overlaps(&f.content) || r.cue.as_ref().is_some_and(|(_, c)| c.overlaps(&f.cue))
         })
     };
+    // a rule row of reported speech whose content the tagger reads, with the same cue, as the
+    // start of a longer one takes the tagger's extent
+    for f in found.iter().filter(|f| f.confidence >= threshold) {
+        let t = trimmed(doc, f.content);
+        let hits: Vec<usize> = (0..quotes.len())
+            .filter(|&k| quotes[k].span.overlaps(&t))
+            .collect();
+        if let [k] = hits[..] {
+            let r = &mut quotes[k];
+            let same_cue = r.cue.as_ref().is_some_and(|(_, c)| c.overlaps(&f.cue));
+            if r.kind == QuoteKind::Indirect && same_cue && t.contains(&r.span) && t != r.span {
+                r.span = t;
+                r.text = doc.slice(t).to_string();
+            }
+        }
+    }
     let mut added = Vec::new();
     for f in found.iter().filter(|f| f.confidence >= threshold) {
         if covered(quotes, f) || covered(&added, f) {
@@ -335,6 +352,40 @@ mod tests {
             Some("Nikol Pashinian")
         );
         assert_eq!(quotes[0].reason, None);
+    }
+
+    #[test]
+    fn a_rule_row_cut_short_takes_the_tagged_extent() {
+        let (doc, tags) = tagged(
+            "Officials said the plan would fail.",
+            &[
+                "B-SOURCE",
+                "B-CUE",
+                "B-CONTENT",
+                "I-CONTENT",
+                "I-CONTENT",
+                "I-CONTENT",
+                "O",
+            ],
+        );
+        let found = attributions(&doc, &tags);
+        let mut quotes = Vec::new();
+        merge(
+            &doc,
+            &[],
+            &mut quotes,
+            found.clone(),
+            CueClasses::DEFAULT,
+            0.5,
+        );
+        // the same row as the rules would give it, cut after "plan"
+        let mut short = quotes[0].clone();
+        short.span = Span::new(short.span.start, short.span.start + "the plan".len());
+        short.text = "the plan".into();
+        let mut rules = vec![short];
+        merge(&doc, &[], &mut rules, found, CueClasses::DEFAULT, 0.5);
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].text, "the plan would fail");
     }
 
     #[test]
