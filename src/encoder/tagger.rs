@@ -7,6 +7,24 @@ use crate::{Error, Result};
 use tch::{nn, nn::Module, Device, Kind, Tensor};
 use tokenizers::Tokenizer;
 
+/// A trained tagger from its folder: its labels must be `labels` (in order), its network is
+/// built over them and loaded frozen (in bfloat16 when asked).
+pub fn load_tagger<F>(
+    folder: &encoder::TaskFolder<F>,
+    file_labels: &[String],
+    labels: &'static [&'static str],
+    device: Device,
+    bf16: bool,
+) -> Result<(nn::VarStore, TaggerNet)> {
+    folder.expect_classes(file_labels, labels)?;
+    folder.load(
+        device,
+        bf16,
+        |root| TaggerNet::new(root, &folder.bert, labels),
+        |n| &mut n.backbone,
+    )
+}
+
 /// How prediction batches the windows of its inputs.
 #[derive(Clone, Copy, Debug)]
 pub struct Batching {

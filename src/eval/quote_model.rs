@@ -210,12 +210,18 @@ fn setting(
                         .collect()
                 })
                 .collect();
+            let sweep: Vec<(f32, QuoteReport)> = SWEEP
+                .iter()
+                .map(|&x| (x, score(gold, &with_tagged(&kept, tagged, classes, x))))
+                .collect();
+            // the threshold in force is scored once: taken from the sweep when it is one
+            let at_t = match sweep.iter().find(|(x, _)| (x - t).abs() < 1e-6) {
+                Some((_, r)) => r.clone(),
+                None => score(gold, &with_tagged(&kept, tagged, classes, t)),
+            };
             (
-                Some(score(gold, &with_tagged(&kept, tagged, classes, t))),
-                SWEEP
-                    .iter()
-                    .map(|&x| (x, score(gold, &with_tagged(&kept, tagged, classes, x))))
-                    .collect(),
+                Some(at_t),
+                sweep,
                 reliability_of(gold, &added, |q| q.confidence.is_some()),
             )
         }

@@ -99,12 +99,12 @@ impl NerModel {
             config.base_dir.as_deref(),
             |f| &f.bert,
         )?;
-        folder.expect_classes(&folder.file.labels, &LABELS)?;
-        let (vs, net) = folder.load(
+        let (vs, net) = crate::encoder::tagger::load_tagger(
+            &folder,
+            &folder.file.labels,
+            &LABELS,
             config.device,
             config.bf16,
-            |root| TaggerNet::new(root, &folder.bert, &LABELS),
-            |n| &mut n.backbone,
         )?;
         let (tokenizer, files) = (folder.tokenizer, folder.files);
         Ok(NerModel {

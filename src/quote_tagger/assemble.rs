@@ -102,9 +102,8 @@ fn trimmed(doc: &Doc, span: Span) -> Span {
     Span::new(span.start + lead, span.end - trail)
 }
 
-/// The row of one tagged attribution, its speaker the NER entity it overlaps most (until
-/// [`merge`] resolves it as the rules do).
-fn quote_of(doc: &Doc, entities: &[Entity], found: &Found) -> Option<Quote> {
+/// The row of one tagged attribution, its speaker as written (resolved by [`merge`]).
+fn quote_of(doc: &Doc, found: &Found) -> Option<Quote> {
     let content = trimmed(doc, found.content);
     if content.is_empty() {
         return None;
@@ -123,23 +122,11 @@ fn quote_of(doc: &Doc, entities: &[Entity], found: &Found) -> Option<Quote> {
         } else {
             CueClass::Other
         });
-    let entity = found.source.and_then(|s| {
-        entities
-            .iter()
-            .filter(|e| e.span.overlaps(&s))
-            .max_by_key(|e| e.span.overlap(&s))
+    // resolved by `merge` as the rules resolve a speaker; until then: unresolved
+    let reason = Some(match found.source {
+        None => SpeakerReason::NoSpeakerFound,
+        Some(_) => SpeakerReason::Unresolved,
     });
-    let reason = match (found.source, entity) {
-        (_, Some(_)) => None,
-        (None, None) => Some(SpeakerReason::NoSpeakerFound),
-        (Some(s), None) => Some(
-            if matches!(doc.slice(s).to_lowercase().as_str(), "i" | "we" | "you") {
-                SpeakerReason::FirstOrSecondPerson
-            } else {
-                SpeakerReason::Unresolved
-            },
-        ),
-    };
     Some(Quote {
         id: 0,
         kind: if direct {
@@ -152,8 +139,8 @@ fn quote_of(doc: &Doc, entities: &[Entity], found: &Found) -> Option<Quote> {
         cue: Some((cue_text, found.cue)),
         cue_class: Some(cue_class),
         speaker: found.source.map(|s| (doc.slice(s).to_string(), s)),
-        speaker_canonical: entity.map(|e| e.canonical.clone()),
-        speaker_label: entity.map(|e| e.label),
+        speaker_canonical: None,
+        speaker_label: None,
         reason,
         paragraph: doc.sentences[sentence].paragraph,
         sentence,
@@ -198,9 +185,7 @@ pub fn merge(
         if covered(quotes, f) || covered(&added, f) {
             continue;
         }
-        added.extend(
-            quote_of(doc, entities, f).filter(|q| q.cue_class.is_some_and(|c| classes.contains(c))),
-        );
+        added.extend(quote_of(doc, f).filter(|q| q.cue_class.is_some_and(|c| classes.contains(c))));
     }
     if added.is_empty() {
         return;

@@ -131,6 +131,28 @@ pub fn set_threads(n: usize) {
 }
 
 /// A model being trained, as the shared loop (`fit`) sees it.
+/// What every encoder training starts from: libtorch's threads set, the device, the base
+/// encoder's folder, tokenizer and BERT config.
+pub struct Base {
+    pub device: tch::Device,
+    pub dir: PathBuf,
+    pub tok: tokenizers::Tokenizer,
+    pub bert: rust_bert::bert::BertConfig,
+}
+
+impl Base {
+    pub fn load(opts: &TrainOptions) -> Result<Base> {
+        set_threads(opts.threads);
+        let dir = crate::encoder::base_model_dir(None)?;
+        Ok(Base {
+            device: crate::encoder::device(),
+            tok: crate::encoder::load_tokenizer(&dir)?,
+            bert: crate::encoder::load_bert_config(&dir)?,
+            dir,
+        })
+    }
+}
+
 pub trait Task {
     /// Short name for log lines ("ner", "stance").
     fn name(&self) -> &'static str;

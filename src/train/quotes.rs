@@ -11,7 +11,7 @@
 //! articles with the evaluation's own matching; the temperature is fitted, then the threshold
 //! chosen: the highest up to 0.5 whose F1 at overlap 0.3 is within [`F1_SLACK`] of the best. The
 //! selection figure of an epoch is its best F1.
-use super::{fit, set_threads, Task, TrainOptions};
+use super::{fit, Task, TrainOptions};
 use crate::encoder::pair::{self, fit_temperature, Pair, PairClassifier};
 use crate::eval::quotes::{load_polnear, score, statement_is_gold, GoldArticle};
 use crate::pipeline::Pipeline;
@@ -106,11 +106,12 @@ fn examples(train: &[Proposed]) -> Vec<(Pair, i64)> {
 }
 
 pub fn train(data: &QuoteTrainData, opts: &TrainOptions) -> Result<()> {
-    set_threads(opts.threads);
-    let device = encoder::device();
-    let base_dir = encoder::base_model_dir(None)?;
-    let tok = encoder::load_tokenizer(&base_dir)?;
-    let bert = encoder::load_bert_config(&base_dir)?;
+    let super::Base {
+        device,
+        dir: base_dir,
+        tok,
+        bert,
+    } = super::Base::load(opts)?;
     let mut components: Vec<Box<dyn crate::component::Component>> = Vec::new();
     if data.ner {
         components.push(Box::new(crate::ner::NerModel::new(Default::default())?));

@@ -1,6 +1,6 @@
 //! `newsmine train stance`: fine-tunes the base encoder as a target-conditioned cross-encoder on
 //! several stance datasets at once, so that it carries over to unseen targets.
-use super::{fit, set_threads, Task, TrainOptions};
+use super::{fit, Task, TrainOptions};
 use crate::encoder;
 use crate::eval::stance::{score, StanceReport};
 use crate::stance::data::{self, DataFormat, DataSpec, StanceExample};
@@ -134,12 +134,13 @@ pub fn epoch_quotas(sizes: &[(usize, f64)], epoch_size: usize, power: f64) -> Ve
 }
 
 pub fn train(data: &StanceTrainData, opts: &TrainOptions) -> Result<()> {
-    set_threads(opts.threads);
+    let super::Base {
+        device,
+        dir: base_dir,
+        tok,
+        bert,
+    } = super::Base::load(opts)?;
     tch::manual_seed(opts.seed as i64);
-    let device = encoder::device();
-    let base_dir = encoder::base_model_dir(None)?;
-    let tok = encoder::load_tokenizer(&base_dir)?;
-    let bert = encoder::load_bert_config(&base_dir)?;
     let style = InputStyle {
         mark_targets: data.mark_targets,
         title_context: data.title_context,

@@ -1,7 +1,7 @@
 //! The training of a BIO token tagger (`encoder::tagger::TaggerNet`) on documents of tagged
 //! sentences: the NER model (`train::ner`) and the quote tagger (`train::quote_tagger`) are
 //! each a [`TagTask`] (labels, data, dev score, model file) over this one loop.
-use super::{fit, set_threads, Task, TrainOptions};
+use super::{fit, Task, TrainOptions};
 use crate::encoder;
 use crate::encoder::tagger::{
     concat, encode_words, label_index, make_batch, pack, predict_documents, Batching, Encoded,
@@ -151,12 +151,13 @@ impl Task for Tagging {
 
 /// Fine-tunes the base encoder on a tagging task (see [`TagTask`]).
 pub fn train_tagger(mut task: TagTask, opts: &TrainOptions) -> Result<()> {
-    set_threads(opts.threads);
+    let super::Base {
+        device,
+        dir: base_dir,
+        tok,
+        bert,
+    } = super::Base::load(opts)?;
     tch::manual_seed(opts.seed as i64);
-    let device = encoder::device();
-    let base_dir = encoder::base_model_dir(None)?;
-    let tok = encoder::load_tokenizer(&base_dir)?;
-    let bert = encoder::load_bert_config(&base_dir)?;
     if let Some(n) = opts.limit {
         // the first n sentences, by document
         let mut left = n;
