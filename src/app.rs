@@ -94,7 +94,6 @@ fn train_stance(args: TrainStanceArgs) -> Result<i32> {
         epoch_size,
         sample_power,
         news_weight,
-        init,
         no_mark_targets,
         title_context,
         dev_fraction,
@@ -108,7 +107,6 @@ fn train_stance(args: TrainStanceArgs) -> Result<i32> {
         epoch_size,
         sample_power,
         news_weight,
-        init,
         mark_targets: !no_mark_targets,
         title_context,
         dev_fraction,
@@ -142,6 +140,17 @@ fn train_quotes(args: TrainQuotesArgs) -> Result<i32> {
 /// the model went to.
 fn fit(common: &TrainArgs, train: impl FnOnce(&TrainOptions) -> Result<()>) -> Result<i32> {
     let opts = train_options(common);
+    // checked before the data is read: a mistyped folder should not cost minutes of loading
+    if let Some(init) = &opts.init {
+        let weights = init.join("model.safetensors");
+        if !weights.is_file() {
+            return Err(Error::Usage(format!(
+                "--init {}: no model.safetensors there (give a model folder of the same task, \
+                 e.g. models/ner)",
+                init.display()
+            )));
+        }
+    }
     train(&opts)?;
     eprintln!("model written to {}", opts.out.display());
     Ok(0)
@@ -490,6 +499,7 @@ fn train_options(a: &TrainArgs) -> TrainOptions {
         max_tokens: a.max_tokens,
         limit: a.limit,
         freeze_layers: a.freeze_layers,
+        init: a.init.clone(),
     }
 }
 

@@ -382,9 +382,6 @@ pub struct TrainStanceArgs {
     /// Weight of the news sets (PerSenT, NewsMTSC, GWSD, FNC-1, Emergent) in the mix.
     #[arg(long, default_value_t = 2.0)]
     pub news_weight: f64,
-    /// Start from this stance model folder instead of the bare base encoder.
-    #[arg(long, value_name = "DIR")]
-    pub init: Option<PathBuf>,
     /// Do not mark the target's mentions in the text (models before 2026-12 had none).
     #[arg(long)]
     pub no_mark_targets: bool,
@@ -475,6 +472,10 @@ pub struct TrainArgs {
     /// Freeze the embeddings and this many lower encoder layers (faster, less forgetting).
     #[arg(long, default_value_t = 0)]
     pub freeze_layers: usize,
+    /// Start from this model folder of the same task (its model.safetensors) instead of the
+    /// bare base encoder, e.g. to train a shipped model further.
+    #[arg(long, value_name = "DIR")]
+    pub init: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

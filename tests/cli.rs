@@ -128,6 +128,33 @@ fn bad_flag_and_missing_model_exit_2_with_one_message() {
 }
 
 #[test]
+fn a_mistyped_init_folder_stops_a_training_before_it_reads_data() {
+    // the data files do not exist either: the --init check comes first, so nothing is trained
+    let out = tempfile::tempdir().unwrap();
+    let output = bin()
+        .args([
+            "train",
+            "ner",
+            "--train",
+            "/nonexistent/eng.train",
+            "--dev",
+            "/nonexistent/eng.testa",
+            "--init",
+            "/nonexistent/ner",
+            "--out",
+        ])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("--init /nonexistent/ner") && err.contains("model.safetensors"),
+        "{err}"
+    );
+}
+
+#[test]
 fn output_is_the_same_for_any_thread_count() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     for (dir, threads) in [(&a, "1"), (&b, "2")] {

@@ -1187,6 +1187,11 @@ fn things_and_perceptions_say_nothing() {
         "The building suggests that the architect loved light.",
         "The new design suggests a return to older forms.",
         "She stood on the deck, feeling it rise and fall.",
+        "The restoration of the older films revealed some interesting items too.",
+        "The months of surveillance revealed that the networks were used for spam.",
+        "The firm's chairman pleaded guilty to criminal charges in connection with the probe.",
+        "All those indicted pleaded their innocence.",
+        "The economy added more jobs than expected in March.",
     ] {
         for qs in [quotes(text), quotes_all(text)] {
             assert!(qs.is_empty(), "{text}: {qs:#?}");
@@ -1200,6 +1205,25 @@ fn things_and_perceptions_say_nothing() {
         "Critics see the plan as “a cover-up in plain sight that nobody in the city will stop” today.",
     );
     assert_eq!(qs.len(), 1, "{qs:#?}");
+    // people inside or before an "of" phrase speak; a plea with a clause is a statement
+    for (text, content) in [
+        (
+            "One of the officials revealed that the talks had failed.",
+            "the talks had failed",
+        ),
+        (
+            "The head of the agency revealed that the budget would be cut.",
+            "the budget would be cut",
+        ),
+        (
+            "He pleaded that he had never seen the documents.",
+            "he had never seen the documents",
+        ),
+    ] {
+        let qs = quotes(text);
+        assert_eq!(qs.len(), 1, "{text}: {qs:#?}");
+        assert_eq!(qs[0].text, content, "{text}");
+    }
     // a person who suggests, a feeling with a finite clause
     assert_eq!(
         quotes("The senator suggested that the vote be delayed.")[0].text,

@@ -33,6 +33,9 @@ pub struct Setting {
     pub with_model: Option<QuoteReport>,
     /// rules + model (when it ran) + the tagger's additions at its threshold
     pub with_tagger: Option<QuoteReport>,
+    /// the rules + the tagger's additions at its threshold, without the quote model (what
+    /// `--skip quote-model` would leave if the tagger ran alone)
+    pub rules_tagger: Option<QuoteReport>,
     /// the tagger's additions at other thresholds: (threshold, report)
     pub tagger_sweep: Vec<(f32, QuoteReport)>,
     /// the statements the tagger adds (at any confidence) by their confidence
@@ -169,6 +172,12 @@ fn setting(
     tagging: Option<(f32, &[Tagged])>,
 ) -> Setting {
     let rules = score(gold, &predicted);
+    let rules_tagger = match (threshold, tagging) {
+        (Some(_), Some((t, tagged))) => {
+            Some(score(gold, &with_tagged(&predicted, tagged, classes, t)))
+        }
+        _ => None,
+    };
     let (reliability, confident, kept) = match threshold {
         None => (Vec::new(), None, predicted),
         Some(t) => {
@@ -231,6 +240,7 @@ fn setting(
         rules,
         with_model,
         with_tagger,
+        rules_tagger,
         tagger_sweep,
         tagger_reliability,
         reliability,
@@ -330,6 +340,9 @@ impl fmt::Display for QuoteEval {
                     row(m),
                     self.tagger_threshold.unwrap_or(0.0)
                 )?;
+                if let Some(r) = &s.rules_tagger {
+                    writeln!(f, "    rules + tagger, no quote model: {}", row(r))?;
+                }
                 for (t, r) in &s.tagger_sweep {
                     writeln!(f, "      tagger at {t:.2}: {}", row(r))?;
                 }

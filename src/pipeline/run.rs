@@ -841,6 +841,8 @@ impl Batches<'_> {
         if let (Sink::Tables(tables), Some(dir)) = (&mut self.sink, &self.config.out) {
             checkpoint(tables, dir, &self.summary, &mut self.seen)?;
         }
+        drop(batch);
+        crate::machine::release_freed_memory();
         Ok(())
     }
 

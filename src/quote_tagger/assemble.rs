@@ -180,13 +180,25 @@ pub fn merge(
             }
         }
     }
-    let mut added = Vec::new();
+    let mut added: Vec<Quote> = Vec::new();
     for f in found.iter().filter(|f| f.confidence >= threshold) {
         if covered(quotes, f) || covered(&added, f) {
             continue;
         }
-        added.extend(quote_of(doc, f).filter(|q| q.cue_class.is_some_and(|c| classes.contains(c))));
+        added.extend(quote_of(doc, f));
     }
+    // what the tagger reads as said but is no clause ("the package was announced", "denied any
+    // wrongdoing") is PolNeAR's wide sense: class other, whatever its cue
+    let spans: Vec<Span> = added.iter().map(|q| q.span).collect();
+    for (q, said) in added
+        .iter_mut()
+        .zip(crate::quotes::reads_as_statement(doc, &spans))
+    {
+        if !said {
+            q.cue_class = Some(CueClass::Other);
+        }
+    }
+    added.retain(|q| q.cue_class.is_some_and(|c| classes.contains(c)));
     if added.is_empty() {
         return;
     }
@@ -230,6 +242,30 @@ mod tests {
             .collect();
         assert!(it.next().is_none(), "more tags than tokens");
         (doc, per_sentence)
+    }
+
+    #[test]
+    fn a_noun_phrase_said_is_no_quote_by_default() {
+        // "denied any wrongdoing": an attribution in PolNeAR's sense, class other
+        let (doc, tags) = tagged(
+            "The ministers denied any wrongdoing.",
+            &["O", "B-SOURCE", "B-CUE", "B-CONTENT", "I-CONTENT", "O"],
+        );
+        let found = attributions(&doc, &tags);
+        assert_eq!(found.len(), 1);
+        let mut quotes = Vec::new();
+        merge(
+            &doc,
+            &[],
+            &mut quotes,
+            found.clone(),
+            CueClasses::DEFAULT,
+            0.5,
+        );
+        assert!(quotes.is_empty(), "{quotes:#?}");
+        merge(&doc, &[], &mut quotes, found, CueClasses::ALL, 0.5);
+        assert_eq!(quotes.len(), 1);
+        assert_eq!(quotes[0].cue_class, Some(CueClass::Other));
     }
 
     #[test]

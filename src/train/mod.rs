@@ -40,6 +40,9 @@ pub struct TrainOptions {
     /// freeze the embeddings and this many lower encoder layers
     #[serde(default)]
     pub freeze_layers: usize,
+    /// start from this model folder of the same task instead of the bare base encoder
+    #[serde(default)]
+    pub init: Option<PathBuf>,
 }
 
 /// Linear warm-up then linear decay to zero.
@@ -151,6 +154,23 @@ impl Base {
             dir,
         })
     }
+}
+
+/// Loads the weights of `opts.init` (a model folder of the same task) over the network in
+/// `vs`, if given. The word-piece table is not in a task model file: it stays the base's.
+pub fn start_from(vs: &mut tch::nn::VarStore, opts: &TrainOptions, task: &str) -> Result<()> {
+    let Some(init) = &opts.init else {
+        return Ok(());
+    };
+    let path = init.join("model.safetensors");
+    vs.load_partial(&path).map_err(|e| Error::Model {
+        path: path.clone(),
+        msg: e.to_string(),
+    })?;
+    // a shipped model may be stored in half precision
+    vs.float();
+    eprintln!("train {task}: starting from {}", init.display());
+    Ok(())
 }
 
 pub trait Task {

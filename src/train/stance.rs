@@ -13,7 +13,6 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use tch::{nn, Tensor};
 
 pub struct StanceTrainData {
@@ -31,8 +30,6 @@ pub struct StanceTrainData {
     pub sample_power: f64,
     /// the weight of news sets (`DataFormat::is_news`); others weigh 1
     pub news_weight: f64,
-    /// start from this stance model folder instead of the bare base encoder
-    pub init: Option<PathBuf>,
     /// mark the target's mentions in the text (`stance::data::mark`)
     pub mark_targets: bool,
     /// give each example its headline as context where the set has one (PerSenT paragraphs)
@@ -235,16 +232,7 @@ pub fn train(data: &StanceTrainData, opts: &TrainOptions) -> Result<()> {
     let mut vs = nn::VarStore::new(device);
     let mut net = stance_net(&vs.root(), &bert);
     net.backbone.load_base(&mut vs, &base_dir)?;
-    if let Some(init) = &data.init {
-        let path = init.join("model.safetensors");
-        // The word-piece table is not in a task model file: it stays the base's.
-        vs.load_partial(&path).map_err(|e| Error::Model {
-            path: path.clone(),
-            msg: e.to_string(),
-        })?;
-        vs.float();
-        eprintln!("train stance: starting from {}", init.display());
-    }
+    super::start_from(&mut vs, opts, "stance")?;
     encoder::freeze_lower_layers(&vs, opts.freeze_layers);
     let mut task = StanceTask {
         net,

@@ -197,6 +197,7 @@ pub fn train_tagger(mut task: TagTask, opts: &TrainOptions) -> Result<()> {
     let mut vs = nn::VarStore::new(device);
     let mut net = TaggerNet::new(&vs.root(), &bert, task.labels);
     net.backbone.load_base(&mut vs, &base_dir)?;
+    super::start_from(&mut vs, opts, task.name)?;
     encoder::freeze_lower_layers(&vs, opts.freeze_layers);
     let context_tokens = if task.documents { opts.max_tokens } else { 0 };
     let model_file = (task.model_file)(serde_json::to_value(&bert)?, context_tokens)?;

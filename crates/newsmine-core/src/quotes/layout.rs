@@ -106,6 +106,18 @@ impl Layout {
         layout
     }
 
+    /// The layout the default quotes stage reads: the built-in lexicon and the default quote
+    /// limits (for work on rows made elsewhere, e.g. the quote tagger's).
+    pub fn builtin(doc: &Doc) -> Option<Layout> {
+        let lex = Lexicon::builtin().ok()?;
+        let defaults = super::QuotesConfig::default();
+        let limits = marks::Limits {
+            max_chars: defaults.max_quote_chars,
+            max_paragraphs: defaults.max_quote_paragraphs,
+        };
+        Some(Layout::new(doc, lex, limits))
+    }
+
     /// Index of the sentence at char `c`: the one containing it, else the last one before it.
     pub fn sentence_at(&self, c: usize) -> usize {
         self.sentences

@@ -104,6 +104,30 @@ impl QuoteExtractor {
     }
 }
 
+/// Whether each of `spans` (contents in `doc`) reads as something said: it holds a quotation,
+/// opens with "that" / "whether" / "if", or is a clause (a finite verb or a past form in its
+/// first words). A bare noun phrase ("the package" was announced, denied "any wrongdoing",
+/// pleaded "guilty") is an attribution only in PolNeAR's wide sense, never a quote.
+pub fn reads_as_statement(doc: &crate::text::Doc, spans: &[crate::text::Span]) -> Vec<bool> {
+    let Some(layout) = layout::Layout::builtin(doc) else {
+        return vec![true; spans.len()];
+    };
+    let toks = &layout.toks;
+    spans
+        .iter()
+        .map(|span| {
+            let a = toks.partition_point(|t| t.span.start < span.start);
+            let b = toks.partition_point(|t| t.span.start < span.end);
+            if a >= b {
+                return false;
+            }
+            let quoted = toks[a..b].iter().any(|t| t.quote.is_some());
+            let opener = matches!(toks[a].lower.as_str(), "that" | "whether" | "if");
+            quoted || opener || not_speech::clause_like(toks, a, b)
+        })
+        .collect()
+}
+
 impl crate::component::Component for QuoteExtractor {
     fn name(&self) -> &'static str {
         "quotes"

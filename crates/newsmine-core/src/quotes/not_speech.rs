@@ -77,8 +77,9 @@ pub(super) const EVIDENCE_VERBS: [&str; 27] = [
 ];
 /// Speech verbs with a sense that is no speech when an object follows them ("maintained a lead",
 /// "declared war", "charged his campaign rent", "added another facet", "reported a loss"): without
-/// "that" their content must be a clause.
-pub(super) const CLAUSE_ONLY: [&str; 20] = [
+/// "that" their content must be a clause. "Pleaded guilty to fraud" is a plea in court, no
+/// statement.
+pub(super) const CLAUSE_ONLY: [&str; 24] = [
     "maintain",
     "maintains",
     "maintained",
@@ -99,6 +100,10 @@ pub(super) const CLAUSE_ONLY: [&str; 20] = [
     "reporting",
     "posted",
     "recorded",
+    "plead",
+    "pleads",
+    "pleaded",
+    "pleading",
 ];
 /// Forms of "say" and "tell": they take any content.
 pub(super) const SAY: [&str; 8] = [
@@ -180,18 +185,20 @@ pub(super) fn adjectival(toks: &[Tok], i: usize, lo: usize) -> bool {
 
 /// Tokens `[a, b)` hold a verb within their first 20 tokens, before a full stop or a quotation:
 /// a finite auxiliary or a lower-case past form ("the deal collapsed"; an irregular past such
-/// as "sales rose" is missed, and kept only after "that").
+/// as "sales rose" is missed, and kept only after "that"). A participle after "than" or "as"
+/// is no verb of a clause ("added more jobs than expected", "as planned").
 pub(super) fn clause_like(toks: &[Tok], a: usize, b: usize) -> bool {
     finite_clause(toks, a, b)
         || (a + 1..b.min(a + 20))
             .take_while(|&k| toks[k].quote.is_none() && !toks[k].ends_sentence())
             .any(|k| {
                 let t = &toks[k];
+                let compared = matches!(toks[k - 1].lower.as_str(), "than" | "as");
                 t.is_word()
                     && !t.cap
                     && (t.is(class::AUX)
                         || t.is(class::FINITE)
-                        || t.lower.ends_with("ed")
+                        || (t.lower.ends_with("ed") && !compared)
                         || IRREGULAR_PAST.contains(&t.lower.as_str()))
             })
 }
@@ -205,13 +212,20 @@ const IRREGULAR_PAST: [&str; 40] = [
 ];
 
 /// A thing is the subject of a verb that also says what things show ("the building
-/// suggests", "the move signals"): a noun phrase that names no person, group or document.
+/// suggests", "the move signals", "the restoration of the old films revealed"): a noun phrase
+/// that names no person, group or document, nor does the phrase after its "of" ("one of the
+/// officials", "the head of the agency" speak).
 pub(super) fn thing_speaks(toks: &[Tok], (i, e): (usize, usize), sp: &Np) -> bool {
     let evidence = i == e && EVIDENCE_VERBS.contains(&toks[i].lower.as_str());
-    // "the two", "the 45-year-old" are people
-    let head = &toks[sp.head];
+    evidence && is_thing(toks, sp) && sp.of.as_deref().is_none_or(|of| is_thing(toks, of))
+}
+
+/// A common-noun phrase whose head is in no speaker list of the lexicon and counts no one
+/// ("the two", "the 45-year-old" are people).
+fn is_thing(toks: &[Tok], np: &Np) -> bool {
+    let head = &toks[np.head];
     let counted = head.is(class::DET) || head.lower.starts_with(|c: char| c.is_ascii_digit());
-    evidence && matches!(sp.kind, NpKind::Nominal(0)) && sp.of.is_none() && !counted
+    matches!(np.kind, NpKind::Nominal(0)) && !counted
 }
 
 /// Tokens `[a, b)` open with a subject and a finite verb ("the deal will hold").

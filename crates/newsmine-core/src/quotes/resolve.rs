@@ -680,18 +680,9 @@ pub fn resolve_speakers(
     quotes: &mut [crate::doc::Quote],
     redo: &[bool],
 ) {
-    let Ok(lex) = super::lexicon::Lexicon::builtin() else {
+    let Some(layout) = Layout::builtin(doc) else {
         return;
     };
-    let defaults = super::QuotesConfig::default();
-    let layout = Layout::new(
-        doc,
-        lex,
-        super::marks::Limits {
-            max_chars: defaults.max_quote_chars,
-            max_paragraphs: defaults.max_quote_paragraphs,
-        },
-    );
     let toks = &layout.toks;
     let mut order: Vec<(Span, usize)> = quotes
         .iter()
