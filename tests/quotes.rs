@@ -1192,6 +1192,11 @@ fn things_and_perceptions_say_nothing() {
         "The firm's chairman pleaded guilty to criminal charges in connection with the probe.",
         "All those indicted pleaded their innocence.",
         "The economy added more jobs than expected in March.",
+        "Initial reports suggested the group may be responsible for the threat.",
+        "Some reports say the coach wanted a new contract.",
+        "A spell of kicking emphasised the caution on both sides.",
+        "The comprehensive tests also revealed how quickly the printers produced images.",
+        "The name says it all: it is web-based radio.",
     ] {
         for qs in [quotes(text), quotes_all(text)] {
             assert!(qs.is_empty(), "{text}: {qs:#?}");
@@ -1205,6 +1210,12 @@ fn things_and_perceptions_say_nothing() {
         "Critics see the plan as “a cover-up in plain sight that nobody in the city will stop” today.",
     );
     assert_eq!(qs.len(), 1, "{qs:#?}");
+    // "told" names its hearer: after a quotation, no second content
+    let qs = quotes(
+        "\u{201c}He is a strong member,\u{201d} Mr Prescott told BBC One's Breakfast programme.",
+    );
+    assert_eq!(qs.len(), 1, "{qs:#?}");
+    assert_eq!(qs[0].text, "He is a strong member,");
     // people inside or before an "of" phrase speak; a plea with a clause is a statement
     for (text, content) in [
         (
@@ -1219,6 +1230,11 @@ fn things_and_perceptions_say_nothing() {
             "He pleaded that he had never seen the documents.",
             "he had never seen the documents",
         ),
+        (
+            "She told reporters the plan would fail.",
+            "the plan would fail",
+        ),
+        ("He told them he was leaving.", "he was leaving"),
     ] {
         let qs = quotes(text);
         assert_eq!(qs.len(), 1, "{text}: {qs:#?}");

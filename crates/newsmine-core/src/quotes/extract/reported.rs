@@ -138,6 +138,10 @@ fn takes_content(
 ) -> bool {
     let t = &toks[range.0];
     let quoted = (range.0..range.1).any(|k| toks[k].kind == Kind::Open);
+    if not_speech::noun_cue(toks, (i, e), range.0) || not_speech::idiom_object(toks, range.0) {
+        // "Initial reports suggested …", "the name says it all"
+        return false;
+    }
     if !f.verb() && !f.belief() {
         quoted // "called the plan “a disgrace”"
     } else if !f.verb() {
@@ -156,7 +160,12 @@ fn takes_content(
             || not_speech::clause_like(toks, range.0, range.1)
     } else {
         // "claimed a victory", "noted the 2016 figures": a figure or a result for an object,
-        // not a clause ("said" takes any: "said 50,000 cast votes")
+        // not a clause ("said" takes any: "said 50,000 cast votes"); "told" names its hearer,
+        // so what follows it is content only as a clause ("…," he told BBC One's programme)
+        if not_speech::any_of(toks, (i, e), &not_speech::TELL) {
+            return CLAUSE_PRONOUNS.contains(&t.lower.as_str())
+                || not_speech::clause_like(toks, range.0, range.1);
+        }
         let say = not_speech::any_of(toks, (i, e), &not_speech::SAY);
         say || !not_speech::figure_object(toks, range.0, range.1)
     }
