@@ -95,6 +95,20 @@ fn broken_inputs_become_error_rows_and_the_rest_is_processed() {
     assert!(articles.iter().any(|a| a["source"].contains("mixed.jsonl")));
 }
 
+/// Runs newsmine with `args` and a fresh `--out`, checks exit 2 and returns its stderr.
+fn exit_2_stderr(args: &[&str]) -> String {
+    let out = tempfile::tempdir().unwrap();
+    let output = bin()
+        .current_dir(root())
+        .args(args)
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{args:?}");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 #[test]
 fn bad_flag_and_missing_model_exit_2_with_one_message() {
     let status = bin()
@@ -102,23 +116,14 @@ fn bad_flag_and_missing_model_exit_2_with_one_message() {
         .output()
         .unwrap();
     assert_eq!(status.status.code(), Some(2));
-    let out = tempfile::tempdir().unwrap();
-    let output = bin()
-        .current_dir(root())
-        .args([
-            "run",
-            "corpus/",
-            "--skip",
-            "stance",
-            "--ner-model",
-            "/nonexistent/ner",
-            "--out",
-        ])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&output.stderr);
+    let err = exit_2_stderr(&[
+        "run",
+        "corpus/",
+        "--skip",
+        "stance",
+        "--ner-model",
+        "/nonexistent/ner",
+    ]);
     assert!(
         err.contains("NER model not found") && err.contains("make setup"),
         "{err}"
@@ -130,24 +135,16 @@ fn bad_flag_and_missing_model_exit_2_with_one_message() {
 #[test]
 fn a_mistyped_init_folder_stops_a_training_before_it_reads_data() {
     // the data files do not exist either: the --init check comes first, so nothing is trained
-    let out = tempfile::tempdir().unwrap();
-    let output = bin()
-        .args([
-            "train",
-            "ner",
-            "--train",
-            "/nonexistent/eng.train",
-            "--dev",
-            "/nonexistent/eng.testa",
-            "--init",
-            "/nonexistent/ner",
-            "--out",
-        ])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&output.stderr);
+    let err = exit_2_stderr(&[
+        "train",
+        "ner",
+        "--train",
+        "/nonexistent/eng.train",
+        "--dev",
+        "/nonexistent/eng.testa",
+        "--init",
+        "/nonexistent/ner",
+    ]);
     assert!(
         err.contains("--init /nonexistent/ner") && err.contains("model.safetensors"),
         "{err}"

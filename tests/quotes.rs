@@ -1216,6 +1216,8 @@ fn things_and_perceptions_say_nothing() {
     );
     assert_eq!(qs.len(), 1, "{qs:#?}");
     assert_eq!(qs[0].text, "He is a strong member,");
+    let qs = quotes("\u{201c}This is the goal,\u{201d} Gibson said backstage at the event.");
+    assert_eq!(qs.len(), 1, "{qs:#?}");
     // people inside or before an "of" phrase speak; a plea with a clause is a statement
     for (text, content) in [
         (

@@ -253,19 +253,12 @@ mod tests {
         );
         let found = attributions(&doc, &tags);
         assert_eq!(found.len(), 1);
-        let mut quotes = Vec::new();
-        merge(
-            &doc,
-            &[],
-            &mut quotes,
-            found.clone(),
-            CueClasses::DEFAULT,
-            0.5,
-        );
-        assert!(quotes.is_empty(), "{quotes:#?}");
-        merge(&doc, &[], &mut quotes, found, CueClasses::ALL, 0.5);
-        assert_eq!(quotes.len(), 1);
-        assert_eq!(quotes[0].cue_class, Some(CueClass::Other));
+        for (classes, kept) in [(CueClasses::DEFAULT, 0), (CueClasses::ALL, 1)] {
+            let mut quotes = Vec::new();
+            merge(&doc, &[], &mut quotes, found.clone(), classes, 0.5);
+            assert_eq!(quotes.len(), kept, "{quotes:#?}");
+            assert!(quotes.iter().all(|q| q.cue_class == Some(CueClass::Other)));
+        }
     }
 
     #[test]

@@ -161,8 +161,13 @@ fn takes_content(
     } else {
         // "claimed a victory", "noted the 2016 figures": a figure or a result for an object,
         // not a clause ("said" takes any: "said 50,000 cast votes"); "told" names its hearer,
-        // so what follows it is content only as a clause ("…," he told BBC One's programme)
-        if not_speech::any_of(toks, (i, e), &not_speech::TELL) {
+        // so what follows it is content only as a clause ("…," he told BBC One's programme),
+        // as after a quotation the speaker closes ("…," Gibson said backstage at the event)
+        let after_quotation = sp
+            .first
+            .checked_sub(1)
+            .is_some_and(|k| toks[k].kind == Kind::Close);
+        if after_quotation || not_speech::any_of(toks, (i, e), &not_speech::TELL) {
             return CLAUSE_PRONOUNS.contains(&t.lower.as_str())
                 || not_speech::clause_like(toks, range.0, range.1);
         }
