@@ -244,6 +244,13 @@ mod tests {
         (doc, per_sentence)
     }
 
+    /// The rows `merge` adds to none at threshold 0.5.
+    fn merged(doc: &Doc, entities: &[Entity], found: &[Found], classes: CueClasses) -> Vec<Quote> {
+        let mut quotes = Vec::new();
+        merge(doc, entities, &mut quotes, found.to_vec(), classes, 0.5);
+        quotes
+    }
+
     #[test]
     fn a_noun_phrase_said_is_no_quote_by_default() {
         // "denied any wrongdoing": an attribution in PolNeAR's sense, class other
@@ -254,8 +261,7 @@ mod tests {
         let found = attributions(&doc, &tags);
         assert_eq!(found.len(), 1);
         for (classes, kept) in [(CueClasses::DEFAULT, 0), (CueClasses::ALL, 1)] {
-            let mut quotes = Vec::new();
-            merge(&doc, &[], &mut quotes, found.clone(), classes, 0.5);
+            let quotes = merged(&doc, &[], &found, classes);
             assert_eq!(quotes.len(), kept, "{quotes:#?}");
             assert!(quotes.iter().all(|q| q.cue_class == Some(CueClass::Other)));
         }
@@ -283,15 +289,7 @@ mod tests {
         assert_eq!(doc.slice(found[0].content), "the plan would fail");
         assert_eq!(doc.slice(found[0].cue), "said");
         assert_eq!(found[0].source.map(|s| doc.slice(s)), Some("Officials"));
-        let mut quotes = Vec::new();
-        merge(
-            &doc,
-            &[],
-            &mut quotes,
-            found.clone(),
-            CueClasses::DEFAULT,
-            0.5,
-        );
+        let mut quotes = merged(&doc, &[], &found, CueClasses::DEFAULT);
         assert_eq!(quotes.len(), 1);
         let q = &quotes[0];
         assert_eq!(
@@ -349,16 +347,8 @@ mod tests {
             canonical: "Nikol Pashinian".into(),
             key: "nikol pashinian".into(),
         }];
-        let mut quotes = Vec::new();
         let found = attributions(&doc, &tags);
-        merge(
-            &doc,
-            &entities,
-            &mut quotes,
-            found,
-            CueClasses::DEFAULT,
-            0.5,
-        );
+        let quotes = merged(&doc, &entities, &found, CueClasses::DEFAULT);
         assert_eq!(quotes.len(), 1, "{quotes:?}");
         assert_eq!(quotes[0].speaker.as_ref().map(|s| s.0.as_str()), Some("He"));
         assert_eq!(
@@ -383,15 +373,7 @@ mod tests {
             ],
         );
         let found = attributions(&doc, &tags);
-        let mut quotes = Vec::new();
-        merge(
-            &doc,
-            &[],
-            &mut quotes,
-            found.clone(),
-            CueClasses::DEFAULT,
-            0.5,
-        );
+        let quotes = merged(&doc, &[], &found, CueClasses::DEFAULT);
         // the same row as the rules would give it, cut after "plan"
         let mut short = quotes[0].clone();
         short.span = Span::new(short.span.start, short.span.start + "the plan".len());

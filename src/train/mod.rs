@@ -156,20 +156,29 @@ impl Base {
     }
 }
 
-/// Loads the weights of `opts.init` (a model folder of the same task) over the network in
-/// `vs`, if given. The word-piece table is not in a task model file: it stays the base's.
-pub fn start_from(vs: &mut tch::nn::VarStore, opts: &TrainOptions, task: &str) -> Result<()> {
-    let Some(init) = &opts.init else {
-        return Ok(());
-    };
-    let path = init.join("model.safetensors");
-    vs.load_partial(&path).map_err(|e| Error::Model {
-        path: path.clone(),
-        msg: e.to_string(),
-    })?;
-    // a shipped model may be stored in half precision
-    vs.float();
-    eprintln!("train {task}: starting from {}", init.display());
+/// Readies a task network for training: the base encoder's weights into its `backbone`, then
+/// those of `opts.init` (a model folder of the same task) over the whole network, if given,
+/// then the lowest layers frozen as `opts.freeze_layers` asks. The word-piece table is not in a
+/// task model file: it stays the base's.
+pub fn prepare_network(
+    vs: &mut tch::nn::VarStore,
+    backbone: &mut crate::encoder::Backbone,
+    base_dir: &Path,
+    opts: &TrainOptions,
+    task: &str,
+) -> Result<()> {
+    backbone.load_base(vs, base_dir)?;
+    if let Some(init) = &opts.init {
+        let path = init.join("model.safetensors");
+        vs.load_partial(&path).map_err(|e| Error::Model {
+            path: path.clone(),
+            msg: e.to_string(),
+        })?;
+        // a shipped model may be stored in half precision
+        vs.float();
+        eprintln!("train {task}: starting from {}", init.display());
+    }
+    crate::encoder::freeze_lower_layers(vs, opts.freeze_layers);
     Ok(())
 }
 

@@ -17,7 +17,7 @@ use crate::eval::quotes::{load_polnear, score, statement_is_gold, GoldArticle};
 use crate::pipeline::Pipeline;
 use crate::quote_model::{article_pairs, keep_confident, quote_net, QuoteModelFile, CLASSES};
 use crate::quotes::{CueClasses, QuoteExtractor, QuotesConfig};
-use crate::{encoder, Error, Result};
+use crate::{Error, Result};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -157,8 +157,7 @@ pub fn train(data: &QuoteTrainData, opts: &TrainOptions) -> Result<()> {
     );
     let mut vs = nn::VarStore::new(device);
     let mut net = quote_net(&vs.root(), &bert);
-    net.backbone.load_base(&mut vs, &base_dir)?;
-    encoder::freeze_lower_layers(&vs, opts.freeze_layers);
+    super::prepare_network(&mut vs, &mut net.backbone, &base_dir, opts, "quotes")?;
     let mut task = QuoteTask {
         net,
         examples,

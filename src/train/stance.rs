@@ -1,7 +1,6 @@
 //! `newsmine train stance`: fine-tunes the base encoder as a target-conditioned cross-encoder on
 //! several stance datasets at once, so that it carries over to unseen targets.
 use super::{fit, Task, TrainOptions};
-use crate::encoder;
 use crate::eval::stance::{score, StanceReport};
 use crate::stance::data::{self, DataFormat, DataSpec, StanceExample};
 use crate::stance::model::{
@@ -231,9 +230,7 @@ pub fn train(data: &StanceTrainData, opts: &TrainOptions) -> Result<()> {
 
     let mut vs = nn::VarStore::new(device);
     let mut net = stance_net(&vs.root(), &bert);
-    net.backbone.load_base(&mut vs, &base_dir)?;
-    super::start_from(&mut vs, opts, "stance")?;
-    encoder::freeze_lower_layers(&vs, opts.freeze_layers);
+    super::prepare_network(&mut vs, &mut net.backbone, &base_dir, opts, "stance")?;
     let mut task = StanceTask {
         net,
         examples,

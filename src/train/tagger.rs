@@ -2,7 +2,6 @@
 //! sentences: the NER model (`train::ner`) and the quote tagger (`train::quote_tagger`) are
 //! each a [`TagTask`] (labels, data, dev score, model file) over this one loop.
 use super::{fit, Task, TrainOptions};
-use crate::encoder;
 use crate::encoder::tagger::{
     concat, encode_words, label_index, make_batch, pack, predict_documents, Batching, Encoded,
     TaggerNet, WordTag,
@@ -196,9 +195,7 @@ pub fn train_tagger(mut task: TagTask, opts: &TrainOptions) -> Result<()> {
     );
     let mut vs = nn::VarStore::new(device);
     let mut net = TaggerNet::new(&vs.root(), &bert, task.labels);
-    net.backbone.load_base(&mut vs, &base_dir)?;
-    super::start_from(&mut vs, opts, task.name)?;
-    encoder::freeze_lower_layers(&vs, opts.freeze_layers);
+    super::prepare_network(&mut vs, &mut net.backbone, &base_dir, opts, task.name)?;
     let context_tokens = if task.documents { opts.max_tokens } else { 0 };
     let model_file = (task.model_file)(serde_json::to_value(&bert)?, context_tokens)?;
     let eval_config = Batching {
