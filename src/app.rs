@@ -164,12 +164,14 @@ fn train_article_stance(args: TrainArticleStanceArgs) -> Result<i32> {
         model,
         l2,
         class_power,
+        model_weight,
         precision,
         threads,
     } = args;
     let config = stance_setup(threads, model, crate::machine::use_bf16(precision));
     let dir = config.model_dir.clone();
-    for r in crate::eval::article_stance::fit(&persent, config, l2, class_power)? {
+    let fit = crate::eval::article_stance::fit(&persent, config, l2, class_power, model_weight)?;
+    for r in fit {
         println!("{r}");
     }
     eprintln!(
@@ -577,7 +579,10 @@ pub fn build_pipeline(
             },
         )?));
     }
-    if on(Stage::Quotes) && on(Stage::QuoteModel) {
+    // The tagger scores the rules' rows itself; the quote model runs in its place when it is
+    // skipped, or beside it when a run names one (`--quote-model DIR`).
+    let tagger_on = on(Stage::Quotes) && on(Stage::QuoteModel) && on(Stage::QuoteTagger);
+    if on(Stage::Quotes) && on(Stage::QuoteModel) && (!tagger_on || args.quote_model.is_some()) {
         let mut config = crate::quote_model::QuoteModelConfig {
             bf16: run_bf16(args),
             ..Default::default()
@@ -589,7 +594,7 @@ pub fn build_pipeline(
         files.extend(model.files.iter().cloned());
         components.push(Box::new(model));
     }
-    if on(Stage::Quotes) && on(Stage::QuoteModel) && on(Stage::QuoteTagger) {
+    if tagger_on {
         let mut config = crate::quote_tagger::QuoteTaggerConfig {
             bf16: run_bf16(args),
             classes: settings.classes(),

@@ -83,10 +83,12 @@ pub enum Stage {
     Clean,
     Ner,
     Quotes,
-    /// the learned check of the rule stage's statements (confidence, threshold); skipping it
-    /// skips the quote tagger too: rules alone
+    /// the lighter learned check of the rule stage's statements (confidence, threshold), run
+    /// in the tagger's place when it is skipped; skipping it skips the quote tagger too: rules
+    /// alone
     QuoteModel,
-    /// the learned tagger that adds the attributions the rules miss (about one NER pass)
+    /// the learned tagger that checks the rules' statements and adds the attributions they
+    /// miss (about one NER pass)
     QuoteTagger,
     Stance,
 }
@@ -177,7 +179,7 @@ pub struct RunSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outlet: Option<String>,
     /// Switch a stage off (repeatable): clean, ner, quotes, quote-model (the rules alone: no
-    /// confidence), stance. Replaces the config file's
+    /// confidence), quote-tagger (the quote model checks the rules instead), stance. Replaces the config file's
     /// list; `--skip` with no stage skips none.
     #[arg(long, value_enum, value_name = "STAGE", num_args = 0..=1)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -199,12 +201,14 @@ pub struct RunSettings {
     #[arg(long, value_name = "DIR")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stance_model: Option<PathBuf>,
-    /// Quote model folder (default: the shipped models/quotes).
+    /// Quote model folder (default: the shipped models/quotes, run only with
+    /// `--skip quote-tagger`): naming one runs it beside the tagger.
     #[arg(long, value_name = "DIR")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_model: Option<PathBuf>,
-    /// Quote tagger folder (default: the shipped models/quote_tagger): adds the attributions
-    /// the rules miss; `--skip quote-tagger` turns it off, `--skip quote-model` with the model.
+    /// Quote tagger folder (default: the shipped models/quote_tagger): checks the rules'
+    /// statements and adds the attributions they miss; `--skip quote-tagger` turns it off,
+    /// `--skip quote-model` every learned quote stage.
     #[arg(long, value_name = "DIR")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_tagger: Option<PathBuf>,
@@ -431,6 +435,9 @@ pub struct TrainArticleStanceArgs {
     /// Class weight (n / (3 n_c))^POWER: 0 none, 1 fully balanced.
     #[arg(long, default_value_t = 0.5)]
     pub class_power: f32,
+    /// Share of the regression in the article's probabilities, the rest the units' mean (0–1).
+    #[arg(long, default_value_t = 0.75, value_parser = unit_interval)]
+    pub model_weight: f32,
     /// Model precision, as `run --precision` (the features must be those of a run).
     #[arg(long, value_enum, default_value = "auto")]
     pub precision: crate::machine::Precision,
@@ -669,4 +676,12 @@ pub struct ThreadsArg {
     /// libtorch threads (0 = the usable cores not kept busy by other processes).
     #[arg(long = "threads", short = 'j', default_value_t = 0)]
     pub n: usize,
+}
+
+/// A number in `0..=1` (clap reports anything else as a usage error, exit 2).
+fn unit_interval(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("{s:?} is not a number from 0 to 1")),
+    }
 }

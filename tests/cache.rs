@@ -9,7 +9,7 @@
 //! (its tables must be byte-identical), the stance network in float32 does by about 1e-7 (as with
 //! `--batch 1` against the default without any cache), and bfloat16 by up to 1e-2 in a score.
 mod common;
-use common::{bin, models_present, read_table, root};
+use common::{bin, close_rows, models_present, read_table, root, succeed};
 use std::path::Path;
 
 /// The bundled article, a syndicated copy of it under another headline, an article that quotes
@@ -51,18 +51,12 @@ fn corpus(dir: &Path) -> String {
 }
 
 fn run(input: &str, out: &Path, extra: &[&str]) -> serde_json::Value {
-    let o = bin()
-        .args(["run", input, "--out"])
-        .arg(out)
-        .args(["-j", "1", "-q"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+    succeed(
+        bin()
+            .args(["run", input, "--out"])
+            .arg(out)
+            .args(["-j", "1", "-q"])
+            .args(extra),
     );
     serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap()
 }
@@ -71,24 +65,6 @@ fn run(input: &str, out: &Path, extra: &[&str]) -> serde_json::Value {
 /// the quote models' confidence: compared to float32 rounding below, as a batch of other
 /// lengths rounds them differently).
 const NER_TABLES: [&str; 2] = ["entities", "entity_counts"];
-
-/// Rows equal but for the probability columns `probs`, which agree to `tolerance`.
-fn close_rows(a: &Path, b: &Path, table: &str, probs: &[&str], tolerance: f64) {
-    let (x, y) = (read_table(a, table), read_table(b, table));
-    assert!(!x.is_empty(), "{table}");
-    assert_eq!(x.len(), y.len(), "{table}");
-    for (r, s) in x.iter().zip(&y) {
-        for (col, v) in r {
-            if probs.contains(&col.as_str()) && *v != s[col] {
-                // both present (an empty cell on one side only is a difference)
-                let d = (v.parse::<f64>().unwrap() - s[col].parse::<f64>().unwrap()).abs();
-                assert!(d < tolerance, "{table} {col}: {r:?} vs {s:?}");
-            } else {
-                assert_eq!(*v, s[col], "{table} {col}: {r:?} vs {s:?}");
-            }
-        }
-    }
-}
 
 fn same_tables(a: &Path, b: &Path) {
     for t in NER_TABLES {

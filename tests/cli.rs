@@ -2,7 +2,7 @@
 //! and the tables' invariants (offsets slice the input text exactly).
 
 mod common;
-use common::{bin, models_present, read_table, root};
+use common::{bin, close_rows, models_present, read_table, root};
 
 /// Undo the spreadsheet-formula guard the writer adds.
 fn cell(s: &str) -> &str {
@@ -133,6 +133,21 @@ fn bad_flag_and_missing_model_exit_2_with_one_message() {
 }
 
 #[test]
+fn an_article_model_weight_outside_0_to_1_is_exit_2() {
+    let o = bin()
+        .args(["train", "article-stance", "--persent", "/nonexistent.csv"])
+        .args(["--model-weight", "1.5"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--model-weight") && err.contains("from 0 to 1"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_mistyped_init_folder_stops_a_training_before_it_reads_data() {
     // the data files do not exist either: the --init check comes first, so nothing is trained
     let err = exit_2_stderr(&[
@@ -177,11 +192,13 @@ fn output_is_the_same_for_any_thread_count() {
             .unwrap();
         assert_eq!(st.code(), Some(0));
     }
-    for t in ["articles", "quotes", "errors"] {
+    for t in ["articles", "errors"] {
         let x = std::fs::read_to_string(a.path().join(format!("{t}.csv"))).unwrap();
         let y = std::fs::read_to_string(b.path().join(format!("{t}.csv"))).unwrap();
         assert_eq!(x, y, "{t}.csv differs between -j1 and -j2");
     }
+    // the same rows; a model's confidence to the float32 rounding of libtorch's thread count
+    close_rows(a.path(), b.path(), "quotes", &["confidence"], 1e-5);
 }
 
 #[test]

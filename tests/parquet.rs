@@ -3,6 +3,8 @@
 //!
 //! DuckDB comes from PyPI (`scripts/setup_duckdb.sh`, into .deps/duckdb-venv); where it cannot
 //! be installed (no network) the DuckDB checks are skipped with a message, never failed.
+mod common;
+use common::succeed;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -299,19 +301,13 @@ fn parquet_only_shards_merge_into_the_single_run() {
     }
     // merged as CSV, so it compares with the single run cell for cell (guard included)
     let merged = tmp.path().join("merged");
-    let o = bin()
-        .arg("merge")
-        .args(&shards)
-        .arg("--out")
-        .arg(&merged)
-        .args(["--table-format", "both"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+    succeed(
+        bin()
+            .arg("merge")
+            .args(&shards)
+            .arg("--out")
+            .arg(&merged)
+            .args(["--table-format", "both"]),
     );
     let sorted = |p: &Path| {
         let mut rows = csv_rows(p);

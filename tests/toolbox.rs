@@ -174,7 +174,7 @@ fn config_errors_name_what_is_wrong() {
     );
     assert_eq!(
         run_json(&out)["components"],
-        serde_json::json!(["quotes", "quote-model", "quote-tagger"])
+        serde_json::json!(["quotes", "quote-tagger"])
     );
     with("[run]\nskip = [\"quotes\", \"ner\", \"stance\"]\n", &[], 0);
     assert_eq!(run_json(&out)["components"], serde_json::json!([]));

@@ -240,12 +240,16 @@ pub fn evaluate(
     Ok(out)
 }
 
+/// Model weights `train article-stance` also scores on the measuring half.
+const MODEL_WEIGHTS: [f32; 5] = [1.0, 0.75, 0.5, 0.25, 0.0];
+
 /// `train article-stance`: fits on half 0, reports both halves, writes `article_model.json`.
 pub fn fit(
     persent: &Path,
     config: StanceModelConfig,
     l2: f32,
     class_power: f32,
+    model_weight: f32,
 ) -> Result<Vec<ArticleReport>> {
     let dir = config.model_dir.clone();
     let articles = read_persent_articles(persent)?;
@@ -265,17 +269,28 @@ pub fn fit(
         )));
     }
     let mut model = ArticleModel::fit(&x, &y, l2, class_power);
-    let reports = vec![
+    model.model_weight = model_weight;
+    let mut reports = vec![
         report(&measure, &stage, None, "margin rule (measure)"),
         report(&measure, &stage, Some(&model), "learned (measure)"),
         report(&fit_half, &stage, Some(&model), "learned (fit half)"),
     ];
+    // how the mix with the units' mean moves the measuring half (the same regression)
+    for w in MODEL_WEIGHTS {
+        let m = ArticleModel {
+            model_weight: w,
+            ..model.clone()
+        };
+        let name = format!("model weight {w:.2} (measure)");
+        reports.push(report(&measure, &stage, Some(&m), &name));
+    }
     model.provenance = serde_json::json!({
         "data": persent.display().to_string(),
         "fit": "half 0 of the articles by shard_of(\"persent\" + DOCUMENT_INDEX, 2)",
         "fit_articles": x.len(),
         "l2": l2,
         "class_power": class_power,
+        "model_weight": model_weight,
         "reports": &reports,
     });
     crate::output::write_atomic(

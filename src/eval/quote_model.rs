@@ -33,9 +33,15 @@ pub struct Setting {
     pub with_model: Option<QuoteReport>,
     /// rules + model (when it ran) + the tagger's additions at its threshold
     pub with_tagger: Option<QuoteReport>,
-    /// the rules + the tagger's additions at its threshold, without the quote model (what
-    /// `--skip quote-model` would leave if the tagger ran alone)
+    /// what a default run writes: the rules' rows scored by the tagger (those under its rule
+    /// threshold dropped) and the tagger's additions at its threshold, no quote model
     pub rules_tagger: Option<QuoteReport>,
+    /// the same at other rule thresholds (0: no rule row dropped): (threshold, report)
+    pub rule_sweep: Vec<(f32, QuoteReport)>,
+    /// every statement of the default run by its confidence
+    pub default_reliability: Vec<Bucket>,
+    /// the default run's statements with confidence ≥ 0.8, and the share of them that are gold
+    pub default_confident: Option<(usize, f64)>,
     /// the tagger's additions at other thresholds: (threshold, report)
     pub tagger_sweep: Vec<(f32, QuoteReport)>,
     /// the statements the tagger adds (at any confidence) by their confidence
@@ -50,18 +56,24 @@ pub struct QuoteEval {
     pub articles: usize,
     pub threshold: Option<f32>,
     pub tagger_threshold: Option<f32>,
+    /// the tagger's threshold for the rules' rows
+    pub rule_threshold: Option<f32>,
     pub settings: Vec<Setting>,
 }
 
 /// What the tagger found in one article, with what merging it needs.
 struct Tagged {
     doc: Doc,
+    tags: Vec<Vec<crate::encoder::tagger::WordTag>>,
     entities: Vec<Entity>,
     found: Vec<Found>,
 }
 
 /// Thresholds of the tagger sweep.
 const SWEEP: [f32; 5] = [0.3, 0.5, 0.6, 0.7, 0.8];
+
+/// Thresholds of the sweep over the tagger's agreement with the rules' rows.
+const RULE_SWEEP: [f32; 6] = [0.0, 0.2, 0.3, 0.4, 0.5, 0.6];
 
 /// Runs the pipeline (text, NER) over the gold articles once, then each cue-class setting.
 pub fn evaluate(
@@ -102,6 +114,7 @@ pub fn evaluate(
             for (a, tags) in batch.iter().zip(t.tag(&batch)?) {
                 tagged.push(Tagged {
                     found: assemble::attributions(&a.doc, &tags),
+                    tags,
                     doc: a.doc.clone(),
                     entities: a.entities.clone(),
                 });
@@ -111,7 +124,7 @@ pub fn evaluate(
         all.extend(w);
     }
     let threshold = model.map(|m| m.threshold);
-    let tagging = tagger.map(|t| (t.threshold, tagged.as_slice()));
+    let tagging = tagger.map(|t| (t.threshold, t.rule_threshold, tagged.as_slice()));
     let settings = vec![
         setting(
             "default cue classes (speech, written, according_to)",
@@ -134,8 +147,26 @@ pub fn evaluate(
         articles: gold.len(),
         threshold,
         tagger_threshold: tagger.map(|t| t.threshold),
+        rule_threshold: tagger.map(|t| t.rule_threshold),
         settings,
     })
+}
+
+/// Each article's rows, copied and changed by `edit` with what the tagger found in it.
+fn per_article(
+    predicted: &[Vec<Quote>],
+    tagged: &[Tagged],
+    edit: impl Fn(&mut Vec<Quote>, &Tagged),
+) -> Vec<Vec<Quote>> {
+    predicted
+        .iter()
+        .zip(tagged)
+        .map(|(q, t)| {
+            let mut q = q.clone();
+            edit(&mut q, t);
+            q
+        })
+        .collect()
 }
 
 /// The rows of each article with the tagger's additions at `threshold`.
@@ -145,22 +176,9 @@ fn with_tagged(
     classes: CueClasses,
     threshold: f32,
 ) -> Vec<Vec<Quote>> {
-    predicted
-        .iter()
-        .zip(tagged)
-        .map(|(q, t)| {
-            let mut q = q.clone();
-            assemble::merge(
-                &t.doc,
-                &t.entities,
-                &mut q,
-                t.found.clone(),
-                classes,
-                threshold,
-            );
-            q
-        })
-        .collect()
+    per_article(predicted, tagged, |q, t| {
+        assemble::merge(&t.doc, &t.entities, q, t.found.clone(), classes, threshold)
+    })
 }
 
 fn setting(
@@ -169,23 +187,29 @@ fn setting(
     gold: &[GoldArticle],
     predicted: Vec<Vec<Quote>>,
     threshold: Option<f32>,
-    tagging: Option<(f32, &[Tagged])>,
+    tagging: Option<(f32, f32, &[Tagged])>,
 ) -> Setting {
     let rules = score(gold, &predicted);
-    let rules_tagger = match (threshold, tagging) {
-        (Some(_), Some((t, tagged))) => {
-            Some(score(gold, &with_tagged(&predicted, tagged, classes, t)))
+    let (rules_tagger, rule_sweep, default_reliability, default_confident) = match tagging {
+        None => (None, Vec::new(), Vec::new(), None),
+        Some((t, rule_threshold, tagged)) => {
+            let at =
+                |x: f32| with_tagged(&tagger_scored(&predicted, tagged, x), tagged, classes, t);
+            let run = at(rule_threshold);
+            let rel = reliability(gold, &run);
+            let confident = share_confident(&rel);
+            let sweep = RULE_SWEEP
+                .iter()
+                .map(|&x| (x, score(gold, &at(x))))
+                .collect();
+            (Some(score(gold, &run)), sweep, rel, Some(confident))
         }
-        _ => None,
     };
     let (reliability, confident, kept) = match threshold {
         None => (Vec::new(), None, predicted),
         Some(t) => {
             let reliability = reliability(gold, &predicted);
-            let (n, right) = reliability
-                .iter()
-                .filter(|b| b.lo >= 0.8 - 1e-6)
-                .fold((0, 0), |(n, r), b| (n + b.statements, r + b.gold));
+            let confident = share_confident(&reliability);
             let kept: Vec<Vec<Quote>> = predicted
                 .into_iter()
                 .map(|mut q| {
@@ -193,13 +217,13 @@ fn setting(
                     q
                 })
                 .collect();
-            (reliability, Some((n, right as f64 / n.max(1) as f64)), kept)
+            (reliability, Some(confident), kept)
         }
     };
     let with_model = threshold.map(|_| score(gold, &kept));
     let (with_tagger, tagger_sweep, tagger_reliability) = match tagging {
         None => (None, Vec::new(), Vec::new()),
-        Some((t, tagged)) => {
+        Some((t, _, tagged)) => {
             let everything = with_tagged(&kept, tagged, classes, 0.0);
             // an added row is one whose cue no kept row has (a kept row the tagger extended
             // keeps its cue)
@@ -241,11 +265,36 @@ fn setting(
         with_model,
         with_tagger,
         rules_tagger,
+        rule_sweep,
+        default_reliability,
+        default_confident,
         tagger_sweep,
         tagger_reliability,
         reliability,
         confident,
     }
+}
+
+/// The rule rows of each article scored by the tagger as a run scores them (any quote model's
+/// confidence set aside), those under `rule_threshold` dropped.
+fn tagger_scored(
+    predicted: &[Vec<Quote>],
+    tagged: &[Tagged],
+    rule_threshold: f32,
+) -> Vec<Vec<Quote>> {
+    per_article(predicted, tagged, |q, t| {
+        q.iter_mut().for_each(|r| r.confidence = None);
+        assemble::score_rows(&t.doc, &t.tags, q, rule_threshold);
+    })
+}
+
+/// Statements with confidence ≥ 0.8, and the share of them that are gold.
+fn share_confident(buckets: &[Bucket]) -> (usize, f64) {
+    let (n, right) = buckets
+        .iter()
+        .filter(|b| b.lo >= 0.8 - 1e-6)
+        .fold((0, 0), |(n, r), b| (n + b.statements, r + b.gold));
+    (n, right as f64 / n.max(1) as f64)
 }
 
 /// Statements by confidence in tenths, with how many are gold attributions.
@@ -321,46 +370,69 @@ impl fmt::Display for QuoteEval {
             if let Some(m) = &s.with_tagger {
                 writeln!(f, "== {}: rules + quote model + quote tagger\n{m}", s.name)?;
             }
+            if let Some(m) = &s.rules_tagger {
+                writeln!(
+                    f,
+                    "== {}: rules + quote tagger (a default run)\n{m}",
+                    s.name
+                )?;
+            }
         }
+        let (t, rt) = (
+            self.tagger_threshold.unwrap_or(0.0),
+            self.rule_threshold.unwrap_or(0.0),
+        );
         writeln!(f, "summary ({} articles)", self.articles)?;
         for s in &self.settings {
             writeln!(f, "  {}\n    rules:         {}", s.name, row(&s.rules))?;
             if let Some(m) = &s.with_model {
-                writeln!(
-                    f,
-                    "    + quote model: {} (threshold {:.2})",
-                    row(m),
-                    self.threshold.unwrap_or(0.0)
-                )?;
+                let mt = self.threshold.unwrap_or(0.0);
+                writeln!(f, "    + quote model: {} (threshold {mt:.2})", row(m))?;
             }
             if let Some(m) = &s.with_tagger {
+                writeln!(f, "    + tagger:      {} (threshold {t:.2})", row(m))?;
+                for (x, r) in &s.tagger_sweep {
+                    writeln!(f, "      tagger at {x:.2}: {}", row(r))?;
+                }
+            }
+            if let Some(r) = &s.rules_tagger {
                 writeln!(
                     f,
-                    "    + tagger:      {} (threshold {:.2})",
-                    row(m),
-                    self.tagger_threshold.unwrap_or(0.0)
+                    "    rules + tagger (default run): {} (rules' rows under {rt:.2} dropped, added rows under {t:.2})",
+                    row(r)
                 )?;
-                if let Some(r) = &s.rules_tagger {
-                    writeln!(f, "    rules + tagger, no quote model: {}", row(r))?;
-                }
-                for (t, r) in &s.tagger_sweep {
-                    writeln!(f, "      tagger at {t:.2}: {}", row(r))?;
+                for (x, r) in &s.rule_sweep {
+                    writeln!(f, "      rules' rows under {x:.2} dropped: {}", row(r))?;
                 }
             }
         }
-        if let Some(s) = self.settings.first().filter(|s| s.with_model.is_some()) {
+        let reliability = |f: &mut fmt::Formatter<'_>,
+                           what: &str,
+                           buckets: &[Bucket],
+                           confident: Option<(usize, f64)>|
+         -> fmt::Result {
             writeln!(
                 f,
-                "reliability ({}): confidence → statements, share gold @0.3",
-                s.name
+                "reliability ({what}): confidence → statements, share gold @0.3"
             )?;
-            write_buckets(f, &s.reliability)?;
-            if let Some((n, share)) = s.confident {
+            write_buckets(f, buckets)?;
+            if let Some((n, share)) = confident {
                 writeln!(
                     f,
                     "  confidence ≥ 0.8: {n} statements, {:.1}% gold",
                     100.0 * share
                 )?;
+            }
+            Ok(())
+        };
+        if let Some(s) = self.settings.first() {
+            if !s.default_reliability.is_empty() {
+                let what = format!("{}, default run: rules + tagger", s.name);
+                reliability(f, &what, &s.default_reliability, s.default_confident)?;
+            }
+            if s.with_model.is_some() {
+                let what = format!("{}, the quote model on the rules' rows", s.name);
+                reliability(f, &what, &s.reliability, s.confident)?;
             }
         }
         for s in self

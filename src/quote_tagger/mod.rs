@@ -33,6 +33,16 @@ pub const LABELS: [&str; 7] = [
 /// most), which also keeps precision in the default classes (`models/quote_tagger/MODEL_CARD.md`).
 pub const DEFAULT_THRESHOLD: f32 = 0.7;
 
+/// A rule row no other model scored is dropped when the tagger's agreement with it
+/// ([`assemble::agreement`]) is under this: the best of the sweep on PolNeAR dev in the default
+/// classes (`eval quotes`; `models/quote_tagger/MODEL_CARD.md`), where it keeps more precision
+/// than the quote model did at no cost in recall.
+pub const DEFAULT_RULE_THRESHOLD: f32 = 0.4;
+
+fn default_rule_threshold() -> f32 {
+    DEFAULT_RULE_THRESHOLD
+}
+
 /// The part of an attribution a span is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -50,7 +60,7 @@ impl Role {
             Role::Content => "CONTENT",
         }
     }
-    fn of_label(label: usize) -> Option<Role> {
+    pub(crate) fn of_label(label: usize) -> Option<Role> {
         match LABELS.get(label)?.get(2..)? {
             "SOURCE" => Some(Role::Source),
             "CUE" => Some(Role::Cue),
@@ -126,6 +136,9 @@ pub struct QuoteTaggerFile {
     pub context_tokens: usize,
     /// added statements under this confidence are dropped
     pub threshold: f32,
+    /// the rules' statements the tagger agrees with less than this are dropped
+    #[serde(default = "default_rule_threshold")]
+    pub rule_threshold: f32,
 }
 
 #[derive(Clone, Debug)]
@@ -166,6 +179,8 @@ pub struct QuoteTagger {
     classes: CueClasses,
     /// the threshold in force (the config's, else the model's)
     pub threshold: f32,
+    /// rule rows under this agreement are dropped (the model file's)
+    pub rule_threshold: f32,
     pub files: Vec<PathBuf>,
 }
 
@@ -198,6 +213,7 @@ impl QuoteTagger {
             context_tokens: folder.file.context_tokens,
             classes: config.classes,
             threshold: config.threshold.unwrap_or(folder.file.threshold),
+            rule_threshold: folder.file.rule_threshold,
             files: folder.files,
         })
     }
@@ -227,11 +243,13 @@ impl QuoteTagger {
         )
     }
 
-    /// Adds to each article's quotes the tagged attributions the rules did not find, each with
-    /// its confidence, those under the threshold left out.
+    /// Scores each rule row no model scored by the tagger's agreement with it (dropping those
+    /// under the rule threshold), then adds the tagged attributions the rules did not find, each
+    /// with its confidence, those under the threshold left out.
     pub fn add(&self, batch: &mut [Analysis]) -> Result<()> {
         let tags = self.tag(batch)?;
         for (a, t) in batch.iter_mut().zip(tags) {
+            assemble::score_rows(&a.doc, &t, &mut a.quotes, self.rule_threshold);
             let found = assemble::attributions(&a.doc, &t);
             assemble::merge(
                 &a.doc,

@@ -147,6 +147,7 @@ pub fn train(train: &Path, dev: &Path, opts: &TrainOptions) -> Result<()> {
                 max_tokens: 256,
                 context_tokens,
                 threshold: crate::quote_tagger::DEFAULT_THRESHOLD,
+                rule_threshold: crate::quote_tagger::DEFAULT_RULE_THRESHOLD,
             })?)
         }),
     };

@@ -47,3 +47,33 @@ pub fn read_table(dir: &Path, name: &str) -> Vec<HashMap<String, String>> {
         })
         .collect()
 }
+
+/// Rows equal but for the probability columns `probs`, which agree to `tolerance`.
+pub fn close_rows(a: &Path, b: &Path, table: &str, probs: &[&str], tolerance: f64) {
+    let (x, y) = (read_table(a, table), read_table(b, table));
+    assert!(!x.is_empty(), "{table}");
+    assert_eq!(x.len(), y.len(), "{table}");
+    for (r, s) in x.iter().zip(&y) {
+        for (col, v) in r {
+            if probs.contains(&col.as_str()) && *v != s[col] {
+                // both present (an empty cell on one side only is a difference)
+                let d = (v.parse::<f64>().unwrap() - s[col].parse::<f64>().unwrap()).abs();
+                assert!(d < tolerance, "{table} {col}: {r:?} vs {s:?}");
+            } else {
+                assert_eq!(*v, s[col], "{table} {col}: {r:?} vs {s:?}");
+            }
+        }
+    }
+}
+
+/// Runs `cmd` and returns its output, failing the test with its stderr unless it exits 0.
+pub fn succeed(cmd: &mut Command) -> std::process::Output {
+    let o = cmd.output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
