@@ -12,8 +12,8 @@ fn main() {
     if std::env::var_os("ONEDNN_PRIMITIVE_CACHE_CAPACITY").is_none() {
         std::env::set_var("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16");
     }
-    // before any other thread starts: see machine::limit_malloc_arenas
-    newsmine::machine::limit_malloc_arenas();
+    // before any other thread starts: see machine::tune_malloc
+    newsmine::machine::tune_malloc();
     let cli = newsmine::cli::Cli::parse();
     let code = match newsmine::app::run(cli) {
         Ok(code) => code,

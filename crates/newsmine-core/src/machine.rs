@@ -56,27 +56,34 @@ pub struct Threads {
     pub reason: String,
 }
 
-/// Why both of these: glibc's malloc raises its mmap threshold each time a large block is freed,
-/// so after a while the encoders' big activation tensors come from the heap, and the holes they
-/// leave there, one heap per thread, keep pages resident: peak RSS grew with corpus length
-/// (×1.18 for ×10 the articles, 100 BBC articles, all stages). Mapping every large block instead
-/// (`MALLOC_MMAP_THRESHOLD_`) kept it flat but cost a third more time in page faults; two heaps
-/// and a trim after each batch kept it within 10 % at the same speed (docs/BENCHMARKS.md).
+/// Why: glibc's malloc maps a large block afresh each time (until its threshold has risen) and
+/// trims the heap top on each free, so the encoders' activation tensors were page-faulted in on
+/// every forward pass — 22 million minor faults and a fifth of the CPU time for 1,000 BBC
+/// articles — and the holes they leave, one heap per thread, kept pages resident: peak RSS grew
+/// with corpus length (×1.18 for ×10 the articles). So: two heaps, blocks up to 32 MiB from the
+/// heap, no trimming on free, and one trim after each batch ([`release_freed_memory`]): the same
+/// peak RSS, 3 % of the page faults, a third less wall time at ×10 (docs/BENCHMARKS.md).
 ///
-/// At most two malloc heaps ("arenas") for the process's threads, unless the user set
-/// `MALLOC_ARENA_MAX`. Call before other threads start.
-pub fn limit_malloc_arenas() {
+/// Sets glibc's `M_ARENA_MAX` (2), `M_MMAP_THRESHOLD` (32 MiB, its maximum) and
+/// `M_TRIM_THRESHOLD` (256 MiB), each unless the user set it (`MALLOC_ARENA_MAX`,
+/// `MALLOC_MMAP_THRESHOLD_`, `MALLOC_TRIM_THRESHOLD_`). Call before other threads start.
+pub fn tune_malloc() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        // SAFETY: mallopt only sets a glibc tunable; no pointer is passed.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 2);
+    for (var, param, value) in [
+        ("MALLOC_ARENA_MAX", libc::M_ARENA_MAX, 2),
+        ("MALLOC_MMAP_THRESHOLD_", libc::M_MMAP_THRESHOLD, 32 << 20),
+        ("MALLOC_TRIM_THRESHOLD_", libc::M_TRIM_THRESHOLD, 256 << 20),
+    ] {
+        if std::env::var_os(var).is_none() {
+            // SAFETY: mallopt only sets a glibc tunable; no pointer is passed.
+            unsafe {
+                libc::mallopt(param, value);
+            }
         }
     }
 }
 
-/// Hands the heap pages freed by the last batch back to the system (see
-/// [`limit_malloc_arenas`]).
+/// Hands the heap pages freed by the last batch back to the system (see [`tune_malloc`]).
 pub fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only walks glibc's own arenas; it takes no pointer from us.
@@ -162,7 +169,7 @@ mod tests {
 
     #[test]
     fn allocator_tuning_leaves_memory_usable() {
-        limit_malloc_arenas();
+        tune_malloc();
         let blocks: Vec<Vec<u8>> = (0..8).map(|i| vec![i as u8; 1 << 20]).collect();
         drop(blocks);
         release_freed_memory();
