@@ -581,8 +581,9 @@ pub fn build_pipeline(
     }
     // The tagger scores the rules' rows itself; the quote model runs in its place when it is
     // skipped, or beside it when a run names one (`--quote-model DIR`).
-    let tagger_on = on(Stage::Quotes) && on(Stage::QuoteModel) && on(Stage::QuoteTagger);
-    if on(Stage::Quotes) && on(Stage::QuoteModel) && (!tagger_on || args.quote_model.is_some()) {
+    let learned_quotes = on(Stage::Quotes) && on(Stage::QuoteModel);
+    let tagger_on = learned_quotes && on(Stage::QuoteTagger);
+    if learned_quotes && (!tagger_on || args.quote_model.is_some()) {
         let mut config = crate::quote_model::QuoteModelConfig {
             bf16: run_bf16(args),
             ..Default::default()

@@ -62,7 +62,7 @@ pub struct Threads {
 /// articles — and the holes they leave, one heap per thread, kept pages resident: peak RSS grew
 /// with corpus length (×1.18 for ×10 the articles). So: two heaps, blocks up to 32 MiB from the
 /// heap, no trimming on free, and one trim after each batch ([`release_freed_memory`]): the same
-/// peak RSS, 3 % of the page faults, a third less wall time at ×10 (docs/BENCHMARKS.md).
+/// peak RSS, 4 % of the page faults, a third less wall time at ×10 (docs/BENCHMARKS.md).
 ///
 /// Sets glibc's `M_ARENA_MAX` (2), `M_MMAP_THRESHOLD` (32 MiB, its maximum) and
 /// `M_TRIM_THRESHOLD` (256 MiB), each unless the user set it (`MALLOC_ARENA_MAX`,
