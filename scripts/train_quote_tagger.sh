@@ -9,7 +9,7 @@ P=../shared/data/quotes/polnear
 BIN=${BIN:-target/release/newsmine}
 OUT=${OUT:-models/quote_tagger}
 "$BIN" train quotes --tagger --polnear $P/polnear_train.jsonl --dev $P/polnear_dev.jsonl \
- --epochs 4 --lr 1e-4 --batch 8 --max-tokens 128 --seed 13 --threads 1 \
+ --epochs 4 --lr 1e-4 --batch 8 --max-tokens 128 --seed 13 --threads 1 --precision fp32 \
  --max-minutes "${MAX_MINUTES:-75}" --out "$OUT"
 # checkpoints are not part of the model
 rm -rf "$OUT/checkpoint"

@@ -29,7 +29,7 @@ fi
  --data ibm_claim=$D/ibm_claim_stance/claim_stance_dataset_v1.csv --data argq=$D/ibm_argq30k \
  --data sick=../shared/data/nli/sick/SICK.txt \
  --init "$INIT" --epoch-size 18000 --epochs 4 --sample-power 0.5 --news-weight 2 \
- --max-dev-per-dataset 300 --lr 4e-5 --batch 32 --max-tokens 128 --seed 13 --threads 1 \
+ --max-dev-per-dataset 300 --lr 4e-5 --batch 32 --max-tokens 128 --seed 13 --threads 1 --precision fp32 \
  --max-minutes "${MAX_MINUTES:-100}" --out "$ROUND2"
 fi
 # stage 2: the news sets and VAST, one epoch of 12,000 at a lower rate
@@ -39,7 +39,7 @@ fi
  --data emergent=$D/emergent/url-versions-2015-06-14-clean.csv --data persent=$D/persent/dev.csv \
  --data gwsd=$D/gwsd/GWSD.tsv \
  --init "$ROUND2" --epoch-size 12000 --epochs 1 --sample-power 0.5 --news-weight 2 \
- --max-dev-per-dataset 300 --lr 2e-5 --batch 32 --max-tokens 128 --seed 13 --threads 1 \
+ --max-dev-per-dataset 300 --lr 2e-5 --batch 32 --max-tokens 128 --seed 13 --threads 1 --precision fp32 \
  --max-minutes "${MAX_MINUTES:-100}" --out "$OUT"
 # The learned article judgement, fitted on half 0 of PerSenT random_test (half 1 measures it).
 "$BIN" train article-stance --persent $D/persent/random_test.csv --model "$OUT" -j 2

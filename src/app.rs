@@ -502,6 +502,7 @@ fn train_options(a: &TrainArgs) -> TrainOptions {
         limit: a.limit,
         freeze_layers: a.freeze_layers,
         init: a.init.clone(),
+        bf16: crate::machine::use_bf16(a.precision),
     }
 }
 

@@ -483,6 +483,11 @@ pub struct TrainArgs {
     /// bare base encoder, e.g. to train a shipped model further.
     #[arg(long, value_name = "DIR")]
     pub init: Option<PathBuf>,
+    /// Training precision: `bf16` runs the forward and backward passes in bfloat16 with fp32
+    /// master weights (about 1.8x faster where the CPU has AMX / AVX512-BF16, same dev scores);
+    /// `auto` (default) picks it there, fp32 elsewhere.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub precision: crate::machine::Precision,
 }
 
 #[derive(Subcommand, Debug)]

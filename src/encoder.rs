@@ -220,8 +220,12 @@ impl Backbone {
 
 /// Writes every variable of a task model as fp16 safetensors (atomically: temp file, rename).
 pub fn save_weights(vs: &nn::VarStore, path: &Path) -> Result<()> {
-    let mut named: Vec<(String, Tensor)> = vs
-        .variables()
+    save_named(vs.variables().into_iter().collect(), path)
+}
+
+/// Writes named tensors as `save_weights` does.
+pub fn save_named(named: Vec<(String, Tensor)>, path: &Path) -> Result<()> {
+    let mut named: Vec<(String, Tensor)> = named
         .into_iter()
         .map(|(name, t)| (name, t.detach().to_device(Device::Cpu).to_kind(Kind::Half)))
         .collect();

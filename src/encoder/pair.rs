@@ -143,7 +143,10 @@ impl PairClassifier {
     ) -> Result<Tensor> {
         let items: Vec<&Pair> = batch.iter().map(|&i| &examples[i].0).collect();
         let labels: Vec<i64> = batch.iter().map(|&i| examples[i].1).collect();
-        let logits = self.forward(&make_batch(&items, device), true)?;
+        // the loss in fp32 whatever the network computes in
+        let logits = self
+            .forward(&make_batch(&items, device), true)?
+            .to_kind(Kind::Float);
         Ok(logits.cross_entropy_for_logits(&Tensor::from_slice(&labels).to_device(device)))
     }
 

@@ -7,7 +7,7 @@ pub mod quotes;
 pub mod stance;
 pub mod tagger;
 
-use crate::encoder::{clip_grad_norm, load_weights, save_weights};
+use crate::encoder::{clip_grad_norm, load_weights, save_named, save_weights};
 pub use crate::output::write_atomic;
 use crate::{Error, Result};
 use rand::seq::SliceRandom;
@@ -43,6 +43,9 @@ pub struct TrainOptions {
     /// start from this model folder of the same task instead of the bare base encoder
     #[serde(default)]
     pub init: Option<PathBuf>,
+    /// forward and backward passes in bfloat16, fp32 master weights ([`MixedPrecision`])
+    #[serde(default)]
+    pub bf16: bool,
 }
 
 /// Linear warm-up then linear decay to zero.
@@ -191,6 +194,8 @@ pub trait Task {
     fn example_len(&self, i: usize) -> usize;
     /// Mean loss of a batch of examples, in training mode.
     fn loss(&self, batch: &[usize]) -> Result<Tensor>;
+    /// The network's encoder body (bfloat16 training casts its word-piece table too).
+    fn backbone(&mut self) -> &mut crate::encoder::Backbone;
     /// The examples of epoch `epoch` (0-based): all of them unless the task samples a mixture.
     fn epoch_examples(&self, _epoch: usize) -> Vec<usize> {
         (0..self.n_examples()).collect()
@@ -222,6 +227,80 @@ pub fn length_batches(
     out
 }
 
+/// bfloat16 training with fp32 master weights. The network's own variables hold bf16 copies, so
+/// the forward and backward passes run on the CPU's bf16 matrix units (AMX / AVX512-BF16); the
+/// optimizer steps the fp32 masters, because an update a thousand times smaller than its weight
+/// (the usual case at a learning rate of 1e-5) would round away in bf16's 8-bit mantissa.
+pub struct MixedPrecision {
+    /// the masters, under the network's variable names (the optimizer is built over these)
+    pub vs: nn::VarStore,
+    /// (the network's bf16 variable, its fp32 master)
+    pairs: Vec<(Tensor, Tensor)>,
+}
+
+impl MixedPrecision {
+    /// Copies the trainable variables of `vs` (fp32, weights loaded) as masters, then casts
+    /// `vs` to bf16 (the caller casts what lives outside it: the backbone's word-piece table).
+    pub fn new(vs: &mut nn::VarStore) -> Result<Self> {
+        let master = nn::VarStore::new(vs.device());
+        let mut pairs = Vec::new();
+        let mut named: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, var) in named.into_iter().filter(|(_, v)| v.requires_grad()) {
+            // tch names a variable by its path; a path part may not contain the separator
+            let (dirs, leaf) = name.rsplit_once('.').unwrap_or(("", name.as_str()));
+            let path = dirs
+                .split('.')
+                .filter(|p| !p.is_empty())
+                .fold(master.root(), |p, part| p / part);
+            let m = path.f_var_copy(leaf, &var.detach().to_kind(tch::Kind::Float))?;
+            pairs.push((var, m));
+        }
+        // every master gets a gradient tensor to copy the network's into (the optimizer reads it)
+        if let Some(total) = pairs
+            .iter()
+            .map(|(_, m)| m.sum(tch::Kind::Float))
+            .reduce(|a, b| a + b)
+        {
+            (total * 0.0).backward();
+        }
+        vs.bfloat16();
+        Ok(MixedPrecision { vs: master, pairs })
+    }
+
+    /// After the backward pass: the network's gradients into the masters, the network's cleared.
+    pub fn take_gradients(&self) {
+        tch::no_grad(|| {
+            for (var, master) in &self.pairs {
+                let mut g = master.grad();
+                let from = var.grad();
+                if from.defined() {
+                    g.copy_(&from);
+                    var.shallow_clone().zero_grad();
+                } else {
+                    let _ = g.zero_();
+                }
+            }
+        })
+    }
+
+    /// After the optimizer step: the masters into the network.
+    pub fn put_weights(&self) {
+        tch::no_grad(|| {
+            for (var, master) in &self.pairs {
+                var.shallow_clone().copy_(master);
+            }
+        })
+    }
+
+    /// Every variable of the network, the trained ones at master precision, for saving.
+    fn weights(&self, vs: &nn::VarStore) -> Vec<(String, Tensor)> {
+        let mut all = vs.variables();
+        all.extend(self.vs.variables());
+        all.into_iter().collect()
+    }
+}
+
 /// Steps between checkpoints inside an epoch.
 const CHECKPOINT_EVERY: usize = 300;
 
@@ -245,17 +324,30 @@ pub fn fit(task: &mut dyn Task, vs: &mut nn::VarStore, opts: &TrainOptions) -> R
         }
         None => Checkpoint::default(),
     };
+    let mixed = match opts.bf16 {
+        true => {
+            eprintln!("train {name}: bfloat16 passes, fp32 master weights");
+            let m = MixedPrecision::new(vs)?;
+            task.backbone().set_bf16();
+            Some(m)
+        }
+        false => None,
+    };
     let mut opt = nn::AdamW {
         wd: opts.weight_decay,
         ..Default::default()
     }
-    .build(vs, opts.lr)?;
+    .build(mixed.as_ref().map_or(&*vs, |m| &m.vs), opts.lr)?;
+    let save = |vs: &nn::VarStore, path: &Path| match &mixed {
+        Some(m) => save_named(m.weights(vs), path),
+        None => save_weights(vs, path),
+    };
     let total = task.epoch_len().div_ceil(opts.batch) * opts.epochs;
     let warmup = (opts.warmup * total as f64) as usize;
     let progress = Progress::new(total);
     let mut steps_this_run = 0usize;
     let checkpoint = |state: &Checkpoint, vs: &nn::VarStore| -> Result<()> {
-        save_weights(vs, &ckpt_dir.join("last.safetensors"))?;
+        save(vs, &ckpt_dir.join("last.safetensors"))?;
         state.save(&opts.out)
     };
     for epoch in state.epoch..opts.epochs {
@@ -266,12 +358,24 @@ pub fn fit(task: &mut dyn Task, vs: &mut nn::VarStore, opts: &TrainOptions) -> R
         let (mut loss_sum, mut loss_n) = (0.0, 0usize);
         for (b, batch) in order.iter().enumerate().skip(state.batches_done) {
             let loss = task.loss(batch)?;
-            opt.zero_grad();
-            loss.backward();
-            clip_grad_norm(vs, 1.0);
             let lr = learning_rate(state.step, total, warmup, opts.lr);
             opt.set_lr(lr);
-            opt.step();
+            match &mixed {
+                None => {
+                    opt.zero_grad();
+                    loss.backward();
+                    clip_grad_norm(vs, 1.0);
+                    opt.step();
+                }
+                Some(m) => {
+                    // the masters' gradients are overwritten each step, never cleared
+                    loss.backward();
+                    m.take_gradients();
+                    clip_grad_norm(&m.vs, 1.0);
+                    opt.step();
+                    m.put_weights();
+                }
+            }
             state.step += 1;
             steps_this_run += 1;
             loss_sum += loss.double_value(&[]);
@@ -316,7 +420,7 @@ pub fn fit(task: &mut dyn Task, vs: &mut nn::VarStore, opts: &TrainOptions) -> R
         if score > state.best_dev {
             state.best_dev = score;
             state.best_epoch = epoch + 1;
-            save_weights(vs, &opts.out.join("model.safetensors"))?;
+            save(vs, &opts.out.join("model.safetensors"))?;
             write_atomic(
                 &opts.out.join("config.json"),
                 serde_json::to_string_pretty(&model_config)?.as_bytes(),
@@ -338,7 +442,33 @@ pub fn fit(task: &mut dyn Task, vs: &mut nn::VarStore, opts: &TrainOptions) -> R
 
 #[cfg(test)]
 mod tests {
-    use super::learning_rate;
+    use super::{learning_rate, MixedPrecision};
+    use tch::nn::{Module, OptimizerConfig};
+    use tch::{nn, Kind, Tensor};
+
+    #[test]
+    fn bf16_training_keeps_updates_too_small_for_bf16() {
+        let mut vs = nn::VarStore::new(tch::Device::Cpu);
+        let layer = nn::linear(vs.root() / "head", 4, 2, Default::default());
+        let _ = tch::no_grad(|| layer.ws.shallow_clone().fill_(1.0));
+        let m = MixedPrecision::new(&mut vs).unwrap();
+        assert_eq!(layer.ws.kind(), Kind::BFloat16);
+        let mut opt = nn::Sgd::default().build(&m.vs, 1e-4).unwrap();
+        let x = Tensor::ones([3, 4], (Kind::BFloat16, tch::Device::Cpu));
+        for _ in 0..10 {
+            let loss = layer.forward(&x).to_kind(Kind::Float).sum(Kind::Float);
+            loss.backward();
+            m.take_gradients();
+            opt.step();
+            m.put_weights();
+        }
+        // each step moves a weight by 3e-4, under half of bf16's spacing at 1.0 (2^-7): alone
+        // bf16 would stay at 1.0; the master has moved by 3e-3 and the network follows it
+        let master = m.vs.variables()["head.weight"].double_value(&[0, 0]);
+        assert!((master - (1.0 - 3e-3)).abs() < 1e-5, "{master}");
+        assert!(layer.ws.double_value(&[0, 0]) < 1.0);
+        assert!(layer.ws.grad().abs().sum(Kind::Float).double_value(&[]) == 0.0);
+    }
 
     #[test]
     fn schedule() {

@@ -224,6 +224,9 @@ impl QuoteTask {
 }
 
 impl Task for QuoteTask {
+    fn backbone(&mut self) -> &mut crate::encoder::Backbone {
+        &mut self.net.backbone
+    }
     fn name(&self) -> &'static str {
         "quotes"
     }

@@ -265,6 +265,9 @@ struct StanceTask {
 }
 
 impl Task for StanceTask {
+    fn backbone(&mut self) -> &mut crate::encoder::Backbone {
+        &mut self.net.backbone
+    }
     /// Each set's quota, taken from a fixed shuffle of the set and moving on every epoch, so
     /// successive epochs see new examples of a large set before any repeats.
     fn epoch_examples(&self, epoch: usize) -> Vec<usize> {

@@ -112,6 +112,9 @@ struct Tagging {
 }
 
 impl Task for Tagging {
+    fn backbone(&mut self) -> &mut crate::encoder::Backbone {
+        &mut self.net.backbone
+    }
     fn name(&self) -> &'static str {
         self.task.name
     }
@@ -127,9 +130,11 @@ impl Task for Tagging {
             .iter()
             .flat_map(|&i| self.examples[i].labels.iter().copied())
             .collect();
+        // the loss in fp32 whatever the network computes in
         let logits = self
             .net
-            .forward(&make_batch(&items, self.eval_config.device), true)?;
+            .forward(&make_batch(&items, self.eval_config.device), true)?
+            .to_kind(tch::Kind::Float);
         Ok(logits.cross_entropy_for_logits(
             &Tensor::from_slice(&labels).to_device(self.eval_config.device),
         ))
