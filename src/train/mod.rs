@@ -105,13 +105,16 @@ impl Checkpoint {
 pub struct Progress {
     start: Instant,
     pub total_steps: usize,
+    /// examples per step (the last batch of an epoch may hold fewer)
+    pub batch: usize,
 }
 
 impl Progress {
-    pub fn new(total_steps: usize) -> Self {
+    pub fn new(total_steps: usize, batch: usize) -> Self {
         Progress {
             start: Instant::now(),
             total_steps,
+            batch,
         }
     }
     pub fn elapsed_minutes(&self) -> f64 {
@@ -122,9 +125,10 @@ impl Progress {
         let per_step = secs / steps_this_run.max(1) as f64;
         let left = per_step * self.total_steps.saturating_sub(step) as f64;
         eprintln!(
-            "epoch {epoch} step {step}/{} loss {loss:.4} lr {lr:.2e} {:.2}s/step eta {:.0} min",
+            "epoch {epoch} step {step}/{} loss {loss:.4} lr {lr:.2e} {:.2}s/step ({:.0} examples/s) eta {:.0} min",
             self.total_steps,
             per_step,
+            self.batch as f64 / per_step.max(1e-9),
             left / 60.0
         );
     }
@@ -344,7 +348,7 @@ pub fn fit(task: &mut dyn Task, vs: &mut nn::VarStore, opts: &TrainOptions) -> R
     };
     let total = task.epoch_len().div_ceil(opts.batch) * opts.epochs;
     let warmup = (opts.warmup * total as f64) as usize;
-    let progress = Progress::new(total);
+    let progress = Progress::new(total, opts.batch);
     let mut steps_this_run = 0usize;
     let checkpoint = |state: &Checkpoint, vs: &nn::VarStore| -> Result<()> {
         save(vs, &ckpt_dir.join("last.safetensors"))?;
