@@ -167,6 +167,22 @@ fn a_mistyped_init_folder_stops_a_training_before_it_reads_data() {
 }
 
 #[test]
+fn an_unknown_training_precision_is_exit_2() {
+    // clap checks the value before anything is read or trained
+    let err = exit_2_stderr(&[
+        "train",
+        "ner",
+        "--train",
+        "/nonexistent/eng.train",
+        "--dev",
+        "/nonexistent/eng.testa",
+        "--precision",
+        "fp16",
+    ]);
+    assert!(err.contains("--precision") && err.contains("bf16"), "{err}");
+}
+
+#[test]
 fn output_is_the_same_for_any_thread_count() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     for (dir, threads) in [(&a, "1"), (&b, "2")] {
