@@ -147,19 +147,26 @@ fn an_article_model_weight_outside_0_to_1_is_exit_2() {
     );
 }
 
+/// A NER training whose data files do not exist: a check that stops it comes before any read.
+const NER_TRAINING_WITHOUT_DATA: [&str; 6] = [
+    "train",
+    "ner",
+    "--train",
+    "/nonexistent/eng.train",
+    "--dev",
+    "/nonexistent/eng.testa",
+];
+
 #[test]
 fn a_mistyped_init_folder_stops_a_training_before_it_reads_data() {
-    // the data files do not exist either: the --init check comes first, so nothing is trained
-    let err = exit_2_stderr(&[
-        "train",
-        "ner",
-        "--train",
-        "/nonexistent/eng.train",
-        "--dev",
-        "/nonexistent/eng.testa",
-        "--init",
-        "/nonexistent/ner",
-    ]);
+    // the --init check comes first, so nothing is trained
+    let err = exit_2_stderr(
+        &[
+            &NER_TRAINING_WITHOUT_DATA[..],
+            &["--init", "/nonexistent/ner"],
+        ]
+        .concat(),
+    );
     assert!(
         err.contains("--init /nonexistent/ner") && err.contains("model.safetensors"),
         "{err}"
@@ -169,16 +176,7 @@ fn a_mistyped_init_folder_stops_a_training_before_it_reads_data() {
 #[test]
 fn an_unknown_training_precision_is_exit_2() {
     // clap checks the value before anything is read or trained
-    let err = exit_2_stderr(&[
-        "train",
-        "ner",
-        "--train",
-        "/nonexistent/eng.train",
-        "--dev",
-        "/nonexistent/eng.testa",
-        "--precision",
-        "fp16",
-    ]);
+    let err = exit_2_stderr(&[&NER_TRAINING_WITHOUT_DATA[..], &["--precision", "fp16"]].concat());
     assert!(err.contains("--precision") && err.contains("bf16"), "{err}");
 }
 
