@@ -503,6 +503,7 @@ fn train_options(a: &TrainArgs) -> TrainOptions {
         freeze_layers: a.freeze_layers,
         init: a.init.clone(),
         bf16: crate::machine::use_bf16(a.precision),
+        layers: a.layers.map(usize::from),
     }
 }
 

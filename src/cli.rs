@@ -483,6 +483,10 @@ pub struct TrainArgs {
     /// bare base encoder, e.g. to train a shipped model further.
     #[arg(long, value_name = "DIR")]
     pub init: Option<PathBuf>,
+    /// Keep only the lowest N transformer layers of the base encoder (a smaller, faster model;
+    /// `--init` then loads those layers of the folder it names).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub layers: Option<u16>,
     /// Training precision: `bf16` runs the forward and backward passes in bfloat16 with fp32
     /// master weights (about 1.8x faster where the CPU has AMX / AVX512-BF16, same dev scores);
     /// `auto` (default) picks it there, fp32 elsewhere.

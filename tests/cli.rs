@@ -174,10 +174,12 @@ fn a_mistyped_init_folder_stops_a_training_before_it_reads_data() {
 }
 
 #[test]
-fn an_unknown_training_precision_is_exit_2() {
+fn an_unknown_training_precision_or_no_layers_is_exit_2() {
     // clap checks the value before anything is read or trained
     let err = exit_2_stderr(&[&NER_TRAINING_WITHOUT_DATA[..], &["--precision", "fp16"]].concat());
     assert!(err.contains("--precision") && err.contains("bf16"), "{err}");
+    let err = exit_2_stderr(&[&NER_TRAINING_WITHOUT_DATA[..], &["--layers", "0"]].concat());
+    assert!(err.contains("--layers"), "{err}");
 }
 
 #[test]

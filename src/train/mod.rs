@@ -46,6 +46,9 @@ pub struct TrainOptions {
     /// forward and backward passes in bfloat16, fp32 master weights ([`MixedPrecision`])
     #[serde(default)]
     pub bf16: bool,
+    /// keep only the lowest this many transformer layers (the model's config records it)
+    #[serde(default)]
+    pub layers: Option<usize>,
 }
 
 /// Linear warm-up then linear decay to zero.
@@ -154,10 +157,21 @@ impl Base {
     pub fn load(opts: &TrainOptions) -> Result<Base> {
         set_threads(opts.threads);
         let dir = crate::encoder::base_model_dir(None)?;
+        let mut bert = crate::encoder::load_bert_config(&dir)?;
+        if let Some(n) = opts.layers {
+            if n as i64 > bert.num_hidden_layers {
+                return Err(Error::Usage(format!(
+                    "--layers {n}: the base encoder has {} layers",
+                    bert.num_hidden_layers
+                )));
+            }
+            // the network is built from this config and saves it: inference builds the same
+            bert.num_hidden_layers = n as i64;
+        }
         Ok(Base {
             device: crate::encoder::device(),
             tok: crate::encoder::load_tokenizer(&dir)?,
-            bert: crate::encoder::load_bert_config(&dir)?,
+            bert,
             dir,
         })
     }
