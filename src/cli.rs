@@ -88,7 +88,7 @@ pub enum Stage {
     /// alone
     QuoteModel,
     /// the learned tagger that checks the rules' statements and adds the attributions they
-    /// miss (about one NER pass)
+    /// miss (about two thirds of an NER pass)
     QuoteTagger,
     Stance,
 }
