@@ -218,6 +218,14 @@ impl Backbone {
     }
 }
 
+/// Mean cross-entropy of `logits` against `labels`, computed in fp32 whatever precision the
+/// network ran in (a bf16 log-softmax would lose the small differences the loss is made of).
+pub fn training_loss(logits: &Tensor, labels: &[i64]) -> Tensor {
+    logits
+        .to_kind(Kind::Float)
+        .cross_entropy_for_logits(&Tensor::from_slice(labels).to_device(logits.device()))
+}
+
 /// Writes every variable of a task model as fp16 safetensors (atomically: temp file, rename).
 pub fn save_weights(vs: &nn::VarStore, path: &Path) -> Result<()> {
     save_named(vs.variables().into_iter().collect(), path)

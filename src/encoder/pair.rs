@@ -143,11 +143,8 @@ impl PairClassifier {
     ) -> Result<Tensor> {
         let items: Vec<&Pair> = batch.iter().map(|&i| &examples[i].0).collect();
         let labels: Vec<i64> = batch.iter().map(|&i| examples[i].1).collect();
-        // the loss in fp32 whatever the network computes in
-        let logits = self
-            .forward(&make_batch(&items, device), true)?
-            .to_kind(Kind::Float);
-        Ok(logits.cross_entropy_for_logits(&Tensor::from_slice(&labels).to_device(device)))
+        let logits = self.forward(&make_batch(&items, device), true)?;
+        Ok(super::training_loss(&logits, &labels))
     }
 
     /// Raw logits of many pairs, batched by length; rows in input order.

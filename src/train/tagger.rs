@@ -130,14 +130,10 @@ impl Task for Tagging {
             .iter()
             .flat_map(|&i| self.examples[i].labels.iter().copied())
             .collect();
-        // the loss in fp32 whatever the network computes in
         let logits = self
             .net
-            .forward(&make_batch(&items, self.eval_config.device), true)?
-            .to_kind(tch::Kind::Float);
-        Ok(logits.cross_entropy_for_logits(
-            &Tensor::from_slice(&labels).to_device(self.eval_config.device),
-        ))
+            .forward(&make_batch(&items, self.eval_config.device), true)?;
+        Ok(crate::encoder::training_loss(&logits, &labels))
     }
     fn evaluate(&mut self) -> Result<(f64, serde_json::Value, serde_json::Value)> {
         let words = crate::ner::conll::document_words(&self.task.dev);
