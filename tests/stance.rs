@@ -953,6 +953,27 @@ require_any = ["Donald Trump"]
     assert!(c.unit_relevance(0, "Trump said so.", true) > 0.99);
     assert!(c.unit_relevance(0, "Donald Trump said so.", true) > 0.99);
     assert_eq!(c.unit_relevance(0, "Biden said so.", true), 0.0);
+    // the same words open the scope gate: an article may name him by surname alone
+    assert!(c.in_scope(0, "President Trump said so."));
+    assert!(!c.in_scope(0, "President Biden said so."));
+}
+
+#[test]
+fn a_target_with_terms_keeps_its_scope_gate_as_written() {
+    let c = parse(
+        r#"
+[[target]]
+name = "biden"
+description = "Joe Biden"
+require_any = ["Joe Biden"]
+[target.terms]
+"Joe Biden" = 1.0
+"President Biden" = 1.0
+"#,
+    )
+    .unwrap();
+    assert!(c.in_scope(0, "Joe Biden spoke. President Biden said so."));
+    assert!(!c.in_scope(0, "Hunter Biden said so."));
 }
 
 /// A model trained with `--title-context` reads `[CLS] target [SEP] headline [SEP] text [SEP]`;

@@ -231,13 +231,17 @@ impl StanceConfig {
                     "{at}: description is empty; the stance model reads it as the target"
                 )));
             }
+            let mut require_any = t.require_any;
             let weights = if t.terms.is_empty() {
-                let w = name_terms(&t.require_any);
+                let w = name_terms(&require_any);
+                // the same names open the gate: many articles name a person by surname alone
+                // ("President Trump"), and with the full name required those had no relevant unit
+                require_any = w.keys().cloned().collect();
                 warnings.push(if w.is_empty() {
                     format!("{at}: no terms and no require_any: no unit can be relevant, so every article is not_relevant")
                 } else {
                     format!(
-                        "{at}: no [target.terms]; a unit is relevant when it names one of: {}",
+                        "{at}: no [target.terms]; an article is in scope and a unit relevant when it names one of: {}",
                         w.keys().cloned().collect::<Vec<_>>().join(", ")
                     )
                 });
@@ -246,7 +250,7 @@ impl StanceConfig {
                 t.terms
             };
             let terms =
-                compile_terms(weights, t.require_any).map_err(|m| err(format!("{at}: {m}")))?;
+                compile_terms(weights, require_any).map_err(|m| err(format!("{at}: {m}")))?;
             targets.push(Target {
                 name: t.name,
                 description: t.description.trim().to_string(),
@@ -298,9 +302,10 @@ impl StanceConfig {
     }
 }
 
-/// The relevance terms of a target that lists none: its `require_any` terms, each enough on its
-/// own (weight 1), plus the last word of each capitalised two- or three-word name, since news names
-/// a person in full once and then by surname ("Donald Trump" … "Trump said").
+/// The relevance terms (and scope gate) of a target that lists none: its `require_any` terms, each
+/// enough on its own (weight 1), plus the last word of each capitalised two- or three-word name,
+/// since news names a person in full once and then by surname ("Donald Trump" … "Trump said"),
+/// and some articles by surname only ("President Trump").
 fn name_terms(require_any: &[String]) -> BTreeMap<String, f32> {
     let mut out = BTreeMap::new();
     let mut seen = HashSet::new();
