@@ -939,6 +939,8 @@ fn learned_article_model_decides_and_round_trips() {
     assert!(ArticleModel::load(dir.path()).is_err());
 }
 
+/// A person target without terms: its name and surname make a unit relevant and open the scope
+/// gate; a target with terms keeps `require_any` as written.
 #[test]
 fn a_person_target_without_terms_matches_the_name_and_surname() {
     let c = parse(
@@ -947,21 +949,7 @@ fn a_person_target_without_terms_matches_the_name_and_surname() {
 name = "trump"
 description = "Donald Trump"
 require_any = ["Donald Trump"]
-"#,
-    )
-    .unwrap();
-    assert!(c.unit_relevance(0, "Trump said so.", true) > 0.99);
-    assert!(c.unit_relevance(0, "Donald Trump said so.", true) > 0.99);
-    assert_eq!(c.unit_relevance(0, "Biden said so.", true), 0.0);
-    // the same words open the scope gate: an article may name him by surname alone
-    assert!(c.in_scope(0, "President Trump said so."));
-    assert!(!c.in_scope(0, "President Biden said so."));
-}
 
-#[test]
-fn a_target_with_terms_keeps_its_scope_gate_as_written() {
-    let c = parse(
-        r#"
 [[target]]
 name = "biden"
 description = "Joe Biden"
@@ -972,8 +960,14 @@ require_any = ["Joe Biden"]
 "#,
     )
     .unwrap();
-    assert!(c.in_scope(0, "Joe Biden spoke. President Biden said so."));
-    assert!(!c.in_scope(0, "Hunter Biden said so."));
+    assert!(c.unit_relevance(0, "Trump said so.", true) > 0.99);
+    assert!(c.unit_relevance(0, "Donald Trump said so.", true) > 0.99);
+    assert_eq!(c.unit_relevance(0, "Biden said so.", true), 0.0);
+    // an article may name him by surname alone
+    assert!(c.in_scope(0, "President Trump said so."));
+    assert!(!c.in_scope(0, "President Biden said so."));
+    assert!(c.in_scope(1, "Joe Biden spoke. President Biden said so."));
+    assert!(!c.in_scope(1, "Hunter Biden said so."));
 }
 
 /// A model trained with `--title-context` reads `[CLS] target [SEP] headline [SEP] text [SEP]`;
