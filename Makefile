@@ -71,7 +71,8 @@ train-quote-tagger: build
 	bash scripts/train_quote_tagger.sh
 
 # Throughput, memory and CoNLL F1 per mode in one table; spaCy and the same networks in Python
-# too when .deps/bench-venv exists (BENCH_ARGS=--install-python installs it: about 5 GB).
+# too when .deps/bench-venv exists (BENCH_ARGS=--install-python installs it: about 5 GB;
+# BENCH_ARGS="--no-python --install-python": spaCy alone, about 150 MB).
 bench:
 	DATA=$(DATA) bash scripts/bench.sh $(BENCH_ARGS)
 

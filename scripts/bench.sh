@@ -37,8 +37,9 @@
 #   --attn eager|sdpa  attention of the Python transformers run (default eager, as newsmine computes it)
 #   --python-bf16     the Python transformers run in bfloat16 (weights and activations, as newsmine bf16)
 #   --install-python  install the spaCy / Python tools into .deps/bench-venv when missing (about 5.4 GB:
-#                     PyPI's torch 2.4.0 for Linux is the CUDA build); without it, a missing venv leaves
-#                     those rows out, saying so
+#                     PyPI's torch 2.4.0 for Linux is the CUDA build); with --no-python only spaCy, into
+#                     .deps/bench-spacy-venv (about 150 MB); without it, a missing venv leaves those
+#                     rows out, saying so
 #   --out DIR         where bench.json and each run's files go (default bench-out/)
 #   --no-python, --no-spacy, --no-spacy-full, --no-scale, --no-conll   leave that part out
 # Environment: DATA (default ../shared/data), PYTHON (default python3) for the venv.
@@ -109,20 +110,31 @@ log "building newsmine (make build)"
 make -s build >&2
 BIN="$ROOT/target/release/newsmine"
 
+# The Python tools: all of them (torch, transformers, spaCy) in bench-venv, about 5.4 GB; with
+# --no-python only spaCy, about 150 MB, in bench-spacy-venv (or bench-venv when that is installed).
+SPACY_REQ="$ROOT/scripts/bench_spacy_requirements.txt"
+stamp() { cat "$@" | sha256sum | cut -c1-16; }
 VENV="$ROOT/.deps/bench-venv"
 REQ="$ROOT/scripts/bench_requirements.txt"
-MARK="$VENV/.ok-$(sha256sum "$REQ" | cut -c1-16)"
+MARK="$VENV/.ok-$(stamp "$REQ" "$SPACY_REQ")"
+SIZE="about 5.4 GB: torch 2.4.0 from PyPI is the CUDA build, with its nvidia-* wheels"
+if [ "$DO_PY" = 0 ] && [ ! -f "$MARK" ]; then
+  VENV="$ROOT/.deps/bench-spacy-venv"
+  REQ="$SPACY_REQ"
+  MARK="$VENV/.ok-$(stamp "$REQ")"
+  SIZE="about 150 MB"
+fi
 PY_NOTE=""
 if [ "$DO_PY$DO_SPACY" != "00" ] && [ ! -f "$MARK" ]; then
   if [ "$INSTALL_PY" = 1 ]; then
-    log "installing the Python tools into $VENV (torch 2.4.0 from PyPI is the CUDA build: about 5.4 GB with its nvidia-* wheels; once)"
+    log "installing the Python tools into $VENV ($SIZE; once)"
     if "${PYTHON:-python3}" -m venv "$VENV" && "$VENV/bin/pip" install -q -r "$REQ"; then
       touch "$MARK"
     else
       PY_NOTE="could not install the Python tools into $VENV (PyPI unreachable?): spaCy and Python rows left out"
     fi
   else
-    PY_NOTE="no $VENV (the spaCy / Python tools, about 5.4 GB): spaCy and Python rows left out; add --install-python to install it"
+    PY_NOTE="no $VENV (the spaCy / Python tools, $SIZE): spaCy and Python rows left out; add --install-python to install it"
   fi
   if [ -n "$PY_NOTE" ]; then
     log "$PY_NOTE"
