@@ -197,9 +197,10 @@ impl std::fmt::Display for ArticleReport {
     }
 }
 
-/// Loads the stance stage and the rule-based text + quotes pipeline the run path uses.
+/// Loads the stance stage and the text, NER and rule-based quotes pipeline the run path uses.
 fn stages(config: StanceModelConfig) -> Result<(Pipeline, StanceStage)> {
     let article_model = ArticleModel::load(&config.model_dir)?;
+    let bf16 = config.bf16;
     let model = StanceModel::new(config)?;
     let stage = StanceStage::new(
         model,
@@ -207,10 +208,16 @@ fn stages(config: StanceModelConfig) -> Result<(Pipeline, StanceStage)> {
         article_model,
         crate::stance::component::CACHE_ENTRIES,
     );
+    // NER as in a run: the stance stage reads entities (a pronoun after a relevant sentence
+    // counts unless its sentence names another person), the quotes their speakers
+    let ner = crate::ner::NerModel::new(crate::ner::NerConfig {
+        bf16,
+        ..Default::default()
+    })?;
     let quotes = crate::quotes::QuoteExtractor::new(crate::quotes::QuotesConfig::default())?;
     let text = Pipeline {
         text: crate::text::TextConfig { clean: true },
-        components: vec![Box::new(quotes)],
+        components: vec![Box::new(ner), Box::new(quotes)],
     };
     Ok((text, stage))
 }
