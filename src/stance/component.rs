@@ -7,7 +7,7 @@ use crate::aggregate::article::ArticleModel;
 use crate::aggregate::article_stance_with;
 use crate::cache::Cache;
 use crate::component::Component;
-use crate::doc::{Analysis, EntityLabel};
+use crate::doc::{Analysis, Doc, EntityLabel};
 use crate::text::Span;
 use crate::Result;
 
@@ -130,11 +130,12 @@ impl StanceStage {
                 for (i, s) in a.doc.sentences.iter().enumerate() {
                     let st = slice(s.span);
                     let mut rel = self.config.unit_relevance(t, st, true);
-                    // ... unless it names someone else before the pronoun, whom the pronoun
-                    // then more likely means ("Ken Clarke says Mr Howard has … his image")
+                    // A he/she sentence right after a relevant one of its paragraph takes part of
+                    // its relevance (PRONOUN_CARRY), unless it names someone else before the
+                    // pronoun, whom the pronoun then more likely means ("Ken Clarke says Mr
+                    // Howard has … his image").
                     let carries = || {
-                        pronoun_at(st).is_some_and(|at| {
-                            let at = s.span.start + st[..at].chars().count();
+                        pronoun_at(&a.doc, i).is_some_and(|at| {
                             !a.entities.iter().any(|e| {
                                 e.label == EntityLabel::PER
                                     && s.span.start <= e.span.start
@@ -178,21 +179,16 @@ const PERSON_PRONOUNS: [&str; 8] = [
     "he", "she", "him", "her", "his", "hers", "himself", "herself",
 ];
 
-/// Where (byte offset) a sentence first speaks of someone by a third-person singular pronoun.
-fn pronoun_at(sentence: &str) -> Option<usize> {
-    let mut at = 0;
-    for w in sentence.split(|c: char| !c.is_alphabetic()) {
-        if w.len() <= 7 && PERSON_PRONOUNS.iter().any(|p| w.eq_ignore_ascii_case(p)) {
-            return Some(at);
-        }
-        // the word and the one-char separator after it (a non-alphabetic char may be wider)
-        at += w.len()
-            + sentence[at + w.len()..]
-                .chars()
-                .next()
-                .map_or(0, char::len_utf8);
-    }
-    None
+/// Where (char offset) sentence `s` of `doc` first speaks of someone by a third-person singular
+/// pronoun: the start of its first such token.
+fn pronoun_at(doc: &Doc, s: usize) -> Option<usize> {
+    doc.sentence_tokens(s)
+        .iter()
+        .find(|t| {
+            let w = doc.slice(t.span);
+            PERSON_PRONOUNS.iter().any(|p| w.eq_ignore_ascii_case(p))
+        })
+        .map(|t| t.span.start)
 }
 
 impl Component for StanceStage {
@@ -272,13 +268,20 @@ impl Component for StanceStage {
 mod tests {
     use super::pronoun_at;
 
+    fn first(sentence: &str) -> Option<usize> {
+        pronoun_at(&crate::text::analyse(sentence, &Default::default()), 0)
+    }
+
     #[test]
     fn a_sentence_refers_back_by_a_third_person_pronoun() {
-        assert_eq!(pronoun_at("He said the talks would go on."), Some(0));
-        assert_eq!(pronoun_at("The deal was hers to lose."), Some(13));
-        assert_eq!(pronoun_at("« Ça » — his view"), Some("« Ça » — ".len()));
-        assert_eq!(pronoun_at("The ministry said the talks would go on."), None);
+        assert_eq!(first("He said the talks would go on."), Some(0));
+        assert_eq!(first("The deal was hers to lose."), Some(13));
+        assert_eq!(
+            first("« Ça » — his view"),
+            Some("« Ça » — ".chars().count())
+        );
+        assert_eq!(first("The ministry said the talks would go on."), None);
         // whole words only: "the", "there", "other", "shell" are no pronouns
-        assert_eq!(pronoun_at("There, the other shell company."), None);
+        assert_eq!(first("There, the other shell company."), None);
     }
 }

@@ -242,7 +242,7 @@ impl StanceConfig {
                 } else {
                     format!(
                         "{at}: no [target.terms]; an article is in scope and a unit relevant when it names one of: {}",
-                        w.keys().cloned().collect::<Vec<_>>().join(", ")
+                        require_any.join(", ")
                     )
                 });
                 w
